@@ -1,0 +1,685 @@
+#include "store/casestore.h"
+
+#include <sqlite3.h>
+#include <xxhash.h>
+#include <zstd.h>
+
+#include <chrono>
+#include <cstring>
+
+namespace mp {
+
+namespace {
+
+// Ordered migrations: entry i takes the schema from version i to i + 1. Never edit a shipped entry.
+const char *const kMigrations[] = {
+    R"SQL(
+CREATE TABLE sources(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    path TEXT,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL UNIQUE,
+    format TEXT NOT NULL,
+    encoding TEXT,
+    date_order TEXT,
+    date_order_note TEXT,
+    imported_at INTEGER NOT NULL,
+    records_read INTEGER NOT NULL DEFAULT 0,
+    imported INTEGER NOT NULL DEFAULT 0,
+    duplicates INTEGER NOT NULL DEFAULT 0,
+    rejected INTEGER NOT NULL DEFAULT 0,
+    first_time INTEGER,
+    last_time INTEGER,
+    text_size INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE source_text(
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    seq INTEGER NOT NULL,
+    raw_size INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY(source_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE import_problems(
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    line INTEGER NOT NULL,
+    severity TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE TABLE events(
+    id INTEGER PRIMARY KEY,
+    dedup_key INTEGER NOT NULL,
+    kind INTEGER NOT NULL,
+    time INTEGER,
+    record_id TEXT,
+    user TEXT,
+    ip TEXT,
+    operation TEXT,
+    workload TEXT,
+    record_type TEXT,
+    app TEXT,
+    client_app TEXT,
+    user_agent TEXT,
+    result_code INTEGER,
+    result_status TEXT,
+    risk_level TEXT,
+    risk_state TEXT,
+    risk_event_types TEXT,
+    is_risky INTEGER,
+    is_interactive INTEGER,
+    country TEXT,
+    city TEXT,
+    latitude REAL,
+    longitude REAL,
+    geo_source INTEGER NOT NULL DEFAULT 0,
+    asn INTEGER,
+    as_org TEXT,
+    session_id TEXT,
+    correlation_id TEXT,
+    subject TEXT,
+    message_id TEXT,
+    size_bytes INTEGER,
+    sender TEXT,
+    recipients TEXT,
+    rule_name TEXT,
+    parameters TEXT,
+    forward_targets TEXT,
+    object_id TEXT,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    line INTEGER NOT NULL,
+    raw_offset INTEGER NOT NULL,
+    raw_length INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX events_dedup ON events(dedup_key);
+CREATE INDEX events_time ON events(time);
+CREATE INDEX events_user_time ON events(user, time);
+CREATE INDEX events_ip_time ON events(ip, time);
+CREATE INDEX events_operation_time ON events(operation COLLATE NOCASE, time);
+)SQL",
+};
+
+constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
+static_assert(kMigrationCount == CaseStore::kSchemaVersion);
+
+// The event columns in insert/select order, after id and dedup_key.
+constexpr const char *kEventColumns =
+    "kind, time, record_id, user, ip, operation, workload, record_type, app, client_app, "
+    "user_agent, result_code, result_status, risk_level, risk_state, risk_event_types, is_risky, "
+    "is_interactive, country, city, latitude, longitude, geo_source, asn, as_org, session_id, "
+    "correlation_id, subject, message_id, size_bytes, sender, recipients, rule_name, parameters, "
+    "forward_targets, object_id, source_id, line, raw_offset, raw_length";
+constexpr int kEventColumnCount = 40;
+
+std::int64_t nowMs()
+{
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+void bindOptionalInt(Statement &s, int index, std::int64_t value, std::int64_t none)
+{
+    if (value == none)
+        s.bindNull(index);
+    else
+        s.bind(index, value);
+}
+
+void bindTristate(Statement &s, int index, int value)
+{
+    if (value < 0)
+        s.bindNull(index);
+    else
+        s.bind(index, value);
+}
+
+void bindEvent(Statement &s, int first, const Event &e)
+{
+    int i = first;
+    s.bind(i++, static_cast<int>(e.kind));
+    bindOptionalInt(s, i++, e.timeMs, kNoTime);
+    s.bind(i++, e.recordId);
+    s.bind(i++, e.user);
+    s.bind(i++, e.ip);
+    s.bind(i++, e.operation);
+    s.bind(i++, e.workload);
+    s.bind(i++, e.recordType);
+    s.bind(i++, e.app);
+    s.bind(i++, e.clientApp);
+    s.bind(i++, e.userAgent);
+    bindOptionalInt(s, i++, e.resultCode, kNoResult);
+    s.bind(i++, e.resultStatus);
+    s.bind(i++, e.riskLevel);
+    s.bind(i++, e.riskState);
+    s.bind(i++, e.riskEventTypes);
+    bindTristate(s, i++, e.isRisky);
+    bindTristate(s, i++, e.isInteractive);
+    s.bind(i++, e.country);
+    s.bind(i++, e.city);
+    if (e.hasCoordinates()) {
+        s.bind(i++, e.latitude);
+        s.bind(i++, e.longitude);
+    } else {
+        s.bindNull(i++);
+        s.bindNull(i++);
+    }
+    s.bind(i++, static_cast<int>(e.geoSource));
+    bindOptionalInt(s, i++, e.asn, 0);
+    s.bind(i++, e.asOrg);
+    s.bind(i++, e.sessionId);
+    s.bind(i++, e.correlationId);
+    s.bind(i++, e.subject);
+    s.bind(i++, e.messageId);
+    bindOptionalInt(s, i++, e.sizeBytes, -1);
+    s.bind(i++, e.sender);
+    s.bind(i++, e.recipients);
+    s.bind(i++, e.ruleName);
+    s.bind(i++, e.parameters);
+    s.bind(i++, e.forwardTargets);
+    s.bind(i++, e.objectId);
+    s.bind(i++, e.sourceId);
+    s.bind(i++, e.line);
+    s.bind(i++, static_cast<std::int64_t>(e.rawOffset));
+    s.bind(i++, static_cast<std::int64_t>(e.rawLength));
+}
+
+// Reads the columns written by bindEvent, starting at column `first`.
+Event readEvent(const Statement &s, int first)
+{
+    Event e;
+    int i = first;
+    auto optInt = [&](std::int64_t none) {
+        const int c = i++;
+        return s.isNull(c) ? none : s.int64(c);
+    };
+    e.kind = static_cast<EventKind>(s.int64(i++));
+    e.timeMs = optInt(kNoTime);
+    e.recordId = s.text(i++);
+    e.user = s.text(i++);
+    e.ip = s.text(i++);
+    e.operation = s.text(i++);
+    e.workload = s.text(i++);
+    e.recordType = s.text(i++);
+    e.app = s.text(i++);
+    e.clientApp = s.text(i++);
+    e.userAgent = s.text(i++);
+    e.resultCode = optInt(kNoResult);
+    e.resultStatus = s.text(i++);
+    e.riskLevel = s.text(i++);
+    e.riskState = s.text(i++);
+    e.riskEventTypes = s.text(i++);
+    e.isRisky = static_cast<int>(optInt(-1));
+    e.isInteractive = static_cast<int>(optInt(-1));
+    e.country = s.text(i++);
+    e.city = s.text(i++);
+    if (!s.isNull(i))
+        e.latitude = s.real(i);
+    ++i;
+    if (!s.isNull(i))
+        e.longitude = s.real(i);
+    ++i;
+    e.geoSource = static_cast<GeoSource>(s.int64(i++));
+    e.asn = static_cast<std::uint32_t>(optInt(0));
+    e.asOrg = s.text(i++);
+    e.sessionId = s.text(i++);
+    e.correlationId = s.text(i++);
+    e.subject = s.text(i++);
+    e.messageId = s.text(i++);
+    e.sizeBytes = optInt(-1);
+    e.sender = s.text(i++);
+    e.recipients = s.text(i++);
+    e.ruleName = s.text(i++);
+    e.parameters = s.text(i++);
+    e.forwardTargets = s.text(i++);
+    e.objectId = s.text(i++);
+    e.sourceId = s.int64(i++);
+    e.line = s.int64(i++);
+    e.rawOffset = static_cast<std::uint64_t>(s.int64(i++));
+    e.rawLength = static_cast<std::uint64_t>(s.int64(i++));
+    return e;
+}
+
+SourceFile readSource(const Statement &s)
+{
+    SourceFile f;
+    f.id = s.int64(0);
+    f.name = s.text(1);
+    f.path = s.text(2);
+    f.size = s.int64(3);
+    f.sha256 = s.text(4);
+    f.format = s.text(5);
+    f.encoding = s.text(6);
+    f.dateOrder = s.text(7);
+    f.dateOrderNote = s.text(8);
+    f.importedAtMs = s.int64(9);
+    f.recordsRead = s.int64(10);
+    f.imported = s.int64(11);
+    f.duplicates = s.int64(12);
+    f.rejected = s.int64(13);
+    f.firstTimeMs = s.isNull(14) ? kNoTime : s.int64(14);
+    f.lastTimeMs = s.isNull(15) ? kNoTime : s.int64(15);
+    f.textSize = s.int64(16);
+    return f;
+}
+
+constexpr const char *kSourceColumns =
+    "id, name, path, size, sha256, format, encoding, date_order, date_order_note, imported_at, "
+    "records_read, imported, duplicates, rejected, first_time, last_time, text_size";
+
+void setError(std::string *error, std::string text)
+{
+    if (error)
+        *error = std::move(text);
+}
+
+} // namespace
+
+const char *eventKindName(EventKind kind)
+{
+    switch (kind) {
+    case EventKind::SignIn:
+        return "signin";
+    case EventKind::Audit:
+        return "audit";
+    case EventKind::Message:
+        return "message";
+    case EventKind::RuleSnapshot:
+        return "rule-snapshot";
+    }
+    return "unknown";
+}
+
+CaseStore::~CaseStore()
+{
+    close();
+}
+
+bool CaseStore::open(const std::string &path, bool create, std::string *error)
+{
+    close();
+    if (!m_db.open(path, create)) {
+        setError(error, path + ": cannot open case: " + m_db.errorMessage());
+        m_db.close();
+        return false;
+    }
+    m_path = path;
+    // A case that is not a Mailpivot case (or not SQLite at all) fails here, before any change.
+    Statement probe(m_db, "SELECT count(*) FROM sqlite_master");
+    if (!probe.isValid() || !probe.step()) {
+        setError(error, path + ": not a case file: " + m_db.errorMessage());
+        close();
+        return false;
+    }
+    probe = Statement();
+    if (!m_db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                   "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;")) {
+        setError(error, path + ": " + m_db.errorMessage());
+        close();
+        return false;
+    }
+    if (!migrate(error)) {
+        close();
+        return false;
+    }
+    return true;
+}
+
+void CaseStore::close()
+{
+    if (m_importing)
+        abortImport();
+    m_insertEvent = Statement();
+    m_insertProblem = Statement();
+    m_db.close();
+}
+
+int CaseStore::schemaVersion()
+{
+    Statement s(m_db, "PRAGMA user_version");
+    return s.step() ? static_cast<int>(s.int64(0)) : -1;
+}
+
+bool CaseStore::migrate(std::string *error)
+{
+    const int version = schemaVersion();
+    if (version > kSchemaVersion) {
+        setError(error, m_path + ": case was written by a newer Mailpivot (schema "
+                            + std::to_string(version) + ", this version reads up to "
+                            + std::to_string(kSchemaVersion) + ")");
+        return false;
+    }
+    if (version == 0) {
+        // A non-empty database without our version is somebody else's file: refuse to touch it.
+        Statement tables(m_db, "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'");
+        if (tables.step() && tables.int64(0) > 0) {
+            setError(error, m_path + ": not a Mailpivot case (unknown tables, no schema version)");
+            return false;
+        }
+    }
+    for (int v = version; v < kSchemaVersion; ++v) {
+        if (!m_db.exec("BEGIN IMMEDIATE"))
+            break;
+        const std::string sql = std::string(kMigrations[v]) + "PRAGMA user_version=" + std::to_string(v + 1) + ";";
+        if (!m_db.exec(sql)) {
+            setError(error, m_path + ": migration to schema " + std::to_string(v + 1)
+                                + " failed: " + m_db.errorMessage());
+            m_db.exec("ROLLBACK");
+            return false;
+        }
+        if (!m_db.exec("COMMIT")) {
+            setError(error, m_path + ": " + m_db.errorMessage());
+            return false;
+        }
+    }
+    return schemaVersion() == kSchemaVersion;
+}
+
+std::optional<SourceFile> CaseStore::sourceBySha256(const std::string &sha256)
+{
+    Statement s(m_db, std::string("SELECT ") + kSourceColumns + " FROM sources WHERE sha256 = ?");
+    s.bind(1, sha256);
+    if (s.step())
+        return readSource(s);
+    return std::nullopt;
+}
+
+std::optional<SourceFile> CaseStore::source(std::int64_t id)
+{
+    Statement s(m_db, std::string("SELECT ") + kSourceColumns + " FROM sources WHERE id = ?");
+    s.bind(1, id);
+    if (s.step())
+        return readSource(s);
+    return std::nullopt;
+}
+
+std::vector<SourceFile> CaseStore::sources()
+{
+    std::vector<SourceFile> result;
+    Statement s(m_db, std::string("SELECT ") + kSourceColumns + " FROM sources ORDER BY id");
+    while (s.step())
+        result.push_back(readSource(s));
+    return result;
+}
+
+std::vector<ImportProblem> CaseStore::problems(std::int64_t sourceId)
+{
+    std::vector<ImportProblem> result;
+    Statement s(m_db, "SELECT source_id, line, severity, reason FROM import_problems "
+                      "WHERE ?1 = 0 OR source_id = ?1 ORDER BY source_id, rowid");
+    s.bind(1, sourceId);
+    while (s.step())
+        result.push_back({s.int64(0), s.int64(1), s.text(2), s.text(3)});
+    return result;
+}
+
+bool CaseStore::beginImport(SourceFile &source, std::string_view text, std::string *error)
+{
+    if (m_importing) {
+        setError(error, "an import is already running on this case");
+        return false;
+    }
+    if (!m_db.exec("BEGIN IMMEDIATE")) {
+        setError(error, m_path + ": cannot start import: " + m_db.errorMessage());
+        return false;
+    }
+    m_importing = true;
+    source.importedAtMs = nowMs();
+    source.textSize = static_cast<std::int64_t>(text.size());
+    Statement ins(m_db, "INSERT INTO sources(name, path, size, sha256, format, encoding, date_order, "
+                        "date_order_note, imported_at, text_size) VALUES(?,?,?,?,?,?,?,?,?,?)");
+    ins.bind(1, source.name, false);
+    ins.bind(2, source.path);
+    ins.bind(3, source.size);
+    ins.bind(4, source.sha256, false);
+    ins.bind(5, source.format, false);
+    ins.bind(6, source.encoding);
+    ins.bind(7, source.dateOrder);
+    ins.bind(8, source.dateOrderNote);
+    ins.bind(9, source.importedAtMs);
+    ins.bind(10, source.textSize);
+    if (!ins.run()) {
+        setError(error, m_path + ": cannot record source: " + m_db.errorMessage());
+        abortImport();
+        return false;
+    }
+    source.id = m_db.lastInsertId();
+    m_importSource = source.id;
+    m_importText = text;
+    m_problemsStored = 0;
+    if (!storeText(source.id, text, error)) {
+        abortImport();
+        return false;
+    }
+    m_insertEvent = Statement(m_db, std::string("INSERT OR IGNORE INTO events(dedup_key, ")
+                                        + kEventColumns + ") VALUES(?"
+                                        + [] {
+                                              std::string q;
+                                              for (int i = 0; i < kEventColumnCount; ++i)
+                                                  q += ",?";
+                                              return q;
+                                          }()
+                                        + ")");
+    m_insertProblem = Statement(m_db, "INSERT INTO import_problems(source_id, line, severity, reason) "
+                                      "VALUES(?,?,?,?)");
+    if (!m_insertEvent.isValid() || !m_insertProblem.isValid()) {
+        setError(error, m_path + ": " + m_db.errorMessage());
+        abortImport();
+        return false;
+    }
+    return true;
+}
+
+bool CaseStore::storeText(std::int64_t sourceId, std::string_view text, std::string *error)
+{
+    Statement ins(m_db, "INSERT INTO source_text(source_id, seq, raw_size, data) VALUES(?,?,?,?)");
+    std::string compressed;
+    ZSTD_CCtx *ctx = ZSTD_createCCtx();
+    std::int64_t seq = 0;
+    bool ok = true;
+    for (std::size_t pos = 0; pos < text.size() && ok; pos += kTextChunkSize, ++seq) {
+        const std::string_view chunk = text.substr(pos, kTextChunkSize);
+        compressed.resize(ZSTD_compressBound(chunk.size()));
+        // Level 1: logs compress about 8x at several hundred MB/s, so keeping the original
+        // text costs little time and little disk.
+        const std::size_t n = ZSTD_compressCCtx(ctx, compressed.data(), compressed.size(),
+                                                chunk.data(), chunk.size(), 1);
+        if (ZSTD_isError(n)) {
+            setError(error, std::string("compression failed: ") + ZSTD_getErrorName(n));
+            ok = false;
+            break;
+        }
+        ins.bind(1, sourceId);
+        ins.bind(2, seq);
+        ins.bind(3, static_cast<std::int64_t>(chunk.size()));
+        ins.bindBlob(4, compressed.data(), n);
+        if (!ins.run()) {
+            setError(error, m_path + ": cannot store source text: " + m_db.errorMessage());
+            ok = false;
+        }
+    }
+    ZSTD_freeCCtx(ctx);
+    return ok;
+}
+
+std::uint64_t CaseStore::dedupKey(const Event &event, std::string_view rawText)
+{
+    // Records with a log id dedupe on it (overlapping exports of the same record); records without
+    // one (snapshots, some traces) dedupe on their exact text.
+    XXH3_state_t state;
+    XXH3_64bits_reset(&state);
+    const auto kind = static_cast<std::uint8_t>(event.kind);
+    XXH3_64bits_update(&state, &kind, 1);
+    if (!event.recordId.empty()) {
+        XXH3_64bits_update(&state, "id:", 3);
+        XXH3_64bits_update(&state, event.recordId.data(), event.recordId.size());
+    } else {
+        XXH3_64bits_update(&state, "raw:", 4);
+        XXH3_64bits_update(&state, rawText.data(), rawText.size());
+    }
+    return XXH3_64bits_digest(&state);
+}
+
+CaseStore::InsertResult CaseStore::insertEvent(const Event &event)
+{
+    if (!m_importing)
+        return InsertResult::Failed;
+    std::string_view raw;
+    if (event.rawOffset + event.rawLength <= m_importText.size())
+        raw = m_importText.substr(event.rawOffset, event.rawLength);
+    m_insertEvent.bind(1, static_cast<std::int64_t>(dedupKey(event, raw)));
+    bindEvent(m_insertEvent, 2, event);
+    if (!m_insertEvent.run())
+        return InsertResult::Failed;
+    return m_db.changes() > 0 ? InsertResult::Inserted : InsertResult::Duplicate;
+}
+
+void CaseStore::addProblem(std::int64_t line, std::string_view severity, std::string_view reason)
+{
+    // The count of rejected rows is kept in full on the source; the reasons are capped so that a
+    // file of garbage cannot bloat the case.
+    constexpr int kMaxProblemsPerSource = 1000;
+    if (!m_importing || m_problemsStored >= kMaxProblemsPerSource)
+        return;
+    ++m_problemsStored;
+    m_insertProblem.bind(1, m_importSource);
+    m_insertProblem.bind(2, line);
+    m_insertProblem.bind(3, severity, false);
+    m_insertProblem.bind(4, reason, false);
+    m_insertProblem.run();
+}
+
+bool CaseStore::finishImport(const SourceFile &source, std::string *error)
+{
+    if (!m_importing)
+        return false;
+    Statement upd(m_db, "UPDATE sources SET records_read=?, imported=?, duplicates=?, rejected=?, "
+                        "first_time=?, last_time=? WHERE id=?");
+    upd.bind(1, source.recordsRead);
+    upd.bind(2, source.imported);
+    upd.bind(3, source.duplicates);
+    upd.bind(4, source.rejected);
+    bindOptionalInt(upd, 5, source.firstTimeMs, kNoTime);
+    bindOptionalInt(upd, 6, source.lastTimeMs, kNoTime);
+    upd.bind(7, m_importSource);
+    if (!upd.run() || !m_db.exec("COMMIT")) {
+        setError(error, m_path + ": cannot commit import: " + m_db.errorMessage());
+        abortImport();
+        return false;
+    }
+    m_importing = false;
+    m_insertEvent = Statement();
+    m_insertProblem = Statement();
+    m_importText = {};
+    return true;
+}
+
+void CaseStore::abortImport()
+{
+    if (!m_importing)
+        return;
+    m_insertEvent = Statement();
+    m_insertProblem = Statement();
+    m_db.exec("ROLLBACK");
+    m_importing = false;
+    m_importText = {};
+}
+
+std::int64_t CaseStore::eventCount()
+{
+    Statement s(m_db, "SELECT count(*) FROM events");
+    return s.step() ? s.int64(0) : 0;
+}
+
+void CaseStore::forEachEvent(const EventFilter &filter,
+                             const std::function<bool(const StoredEvent &)> &visit)
+{
+    std::string sql = std::string("SELECT id, ") + kEventColumns + " FROM events WHERE 1";
+    if (!filter.user.empty())
+        sql += " AND user = ?";
+    if (!filter.ip.empty())
+        sql += " AND ip = ?";
+    if (!filter.operation.empty())
+        sql += " AND operation = ? COLLATE NOCASE";
+    if (filter.fromMs != kNoTime)
+        sql += " AND time >= ?";
+    if (filter.toMs != kNoTime)
+        sql += " AND time < ?";
+    if (!filter.kinds.empty()) {
+        sql += " AND kind IN (";
+        for (std::size_t i = 0; i < filter.kinds.size(); ++i)
+            sql += (i ? "," : "") + std::to_string(static_cast<int>(filter.kinds[i]));
+        sql += ")";
+    }
+    // Events without a time (rule snapshots) sort first; ties keep import order.
+    sql += " ORDER BY time, id LIMIT ? OFFSET ?";
+    Statement s(m_db, sql);
+    // Bind by position in the order the clauses were appended.
+    int i = 1;
+    if (!filter.user.empty())
+        s.bind(i++, filter.user);
+    if (!filter.ip.empty())
+        s.bind(i++, filter.ip);
+    if (!filter.operation.empty())
+        s.bind(i++, filter.operation);
+    if (filter.fromMs != kNoTime)
+        s.bind(i++, filter.fromMs);
+    if (filter.toMs != kNoTime)
+        s.bind(i++, filter.toMs);
+    s.bind(i++, filter.limit);
+    s.bind(i++, filter.offset);
+    while (s.step()) {
+        StoredEvent stored{s.int64(0), readEvent(s, 1)};
+        if (!visit(stored))
+            break;
+    }
+}
+
+std::optional<StoredEvent> CaseStore::event(std::int64_t id)
+{
+    Statement s(m_db, std::string("SELECT id, ") + kEventColumns + " FROM events WHERE id = ?");
+    s.bind(1, id);
+    if (s.step())
+        return StoredEvent{s.int64(0), readEvent(s, 1)};
+    return std::nullopt;
+}
+
+std::optional<std::string> CaseStore::rawRecord(std::int64_t eventId)
+{
+    Statement s(m_db, "SELECT source_id, raw_offset, raw_length FROM events WHERE id = ?");
+    s.bind(1, eventId);
+    if (!s.step())
+        return std::nullopt;
+    return sourceText(s.int64(0), static_cast<std::uint64_t>(s.int64(1)),
+                      static_cast<std::uint64_t>(s.int64(2)));
+}
+
+std::optional<std::string> CaseStore::sourceText(std::int64_t sourceId, std::uint64_t offset,
+                                                 std::uint64_t length)
+{
+    std::string result;
+    result.reserve(length);
+    const std::uint64_t end = offset + length;
+    Statement s(m_db, "SELECT seq, raw_size, data FROM source_text WHERE source_id = ? AND seq >= ? "
+                      "AND seq <= ? ORDER BY seq");
+    s.bind(1, sourceId);
+    s.bind(2, static_cast<std::int64_t>(offset / kTextChunkSize));
+    s.bind(3, static_cast<std::int64_t>(length ? (end - 1) / kTextChunkSize : offset / kTextChunkSize));
+    std::string chunk;
+    while (s.step()) {
+        const std::uint64_t chunkStart = static_cast<std::uint64_t>(s.int64(0)) * kTextChunkSize;
+        const auto rawSize = static_cast<std::size_t>(s.int64(1));
+        const std::string_view blob = s.blob(2);
+        chunk.resize(rawSize);
+        const std::size_t n = ZSTD_decompress(chunk.data(), chunk.size(), blob.data(), blob.size());
+        if (ZSTD_isError(n) || n != rawSize)
+            return std::nullopt;
+        const std::uint64_t from = std::max(offset, chunkStart);
+        const std::uint64_t to = std::min(end, chunkStart + rawSize);
+        if (to > from)
+            result.append(chunk, from - chunkStart, to - from);
+    }
+    if (result.size() != length)
+        return std::nullopt;
+    return result;
+}
+
+} // namespace mp
