@@ -1,10 +1,12 @@
 #include "store/casestore.h"
 
 #include <sqlite3.h>
+#define XXH_STATIC_LINKING_ONLY
 #include <xxhash.h>
 #include <zstd.h>
 
 #include <chrono>
+#include <algorithm>
 #include <cstring>
 
 namespace mp {
@@ -329,6 +331,9 @@ void CaseStore::close()
         abortImport();
     m_insertEvent = Statement();
     m_insertProblem = Statement();
+    m_insertText = Statement();
+    ZSTD_freeCCtx(static_cast<ZSTD_CCtx *>(m_compressor));
+    m_compressor = nullptr;
     m_db.close();
 }
 
@@ -445,10 +450,10 @@ bool CaseStore::beginImport(SourceFile &source, std::string_view text, std::stri
     m_importSource = source.id;
     m_importText = text;
     m_problemsStored = 0;
-    if (!storeText(source.id, text, error)) {
-        abortImport();
-        return false;
-    }
+    m_textStored = 0;
+    m_insertText = Statement(m_db, "INSERT INTO source_text(source_id, seq, raw_size, data) VALUES(?,?,?,?)");
+    if (!m_compressor)
+        m_compressor = ZSTD_createCCtx();
     m_insertEvent = Statement(m_db, std::string("INSERT OR IGNORE INTO events(dedup_key, ")
                                         + kEventColumns + ") VALUES(?"
                                         + [] {
@@ -468,36 +473,37 @@ bool CaseStore::beginImport(SourceFile &source, std::string_view text, std::stri
     return true;
 }
 
-bool CaseStore::storeText(std::int64_t sourceId, std::string_view text, std::string *error)
+bool CaseStore::storeSourceText(std::size_t upTo, std::string *error)
 {
-    Statement ins(m_db, "INSERT INTO source_text(source_id, seq, raw_size, data) VALUES(?,?,?,?)");
+    if (!m_importing)
+        return false;
+    upTo = std::min(upTo, m_importText.size());
     std::string compressed;
-    ZSTD_CCtx *ctx = ZSTD_createCCtx();
-    std::int64_t seq = 0;
-    bool ok = true;
-    for (std::size_t pos = 0; pos < text.size() && ok; pos += kTextChunkSize, ++seq) {
-        const std::string_view chunk = text.substr(pos, kTextChunkSize);
+    auto *ctx = static_cast<ZSTD_CCtx *>(m_compressor);
+    // Whole chunks only, except the final one at the end of the text.
+    while (m_textStored < upTo
+           && (m_textStored + kTextChunkSize <= upTo || upTo == m_importText.size())) {
+        const std::string_view chunk = m_importText.substr(m_textStored, kTextChunkSize);
         compressed.resize(ZSTD_compressBound(chunk.size()));
-        // Level 1: logs compress about 8x at several hundred MB/s, so keeping the original
-        // text costs little time and little disk.
+        // Level 1: logs compress several times over at hundreds of MB/s, so keeping the
+        // original text costs little time and little disk.
         const std::size_t n = ZSTD_compressCCtx(ctx, compressed.data(), compressed.size(),
                                                 chunk.data(), chunk.size(), 1);
         if (ZSTD_isError(n)) {
             setError(error, std::string("compression failed: ") + ZSTD_getErrorName(n));
-            ok = false;
-            break;
+            return false;
         }
-        ins.bind(1, sourceId);
-        ins.bind(2, seq);
-        ins.bind(3, static_cast<std::int64_t>(chunk.size()));
-        ins.bindBlob(4, compressed.data(), n);
-        if (!ins.run()) {
+        m_insertText.bind(1, m_importSource);
+        m_insertText.bind(2, static_cast<std::int64_t>(m_textStored / kTextChunkSize));
+        m_insertText.bind(3, static_cast<std::int64_t>(chunk.size()));
+        m_insertText.bindBlob(4, compressed.data(), n);
+        if (!m_insertText.run()) {
             setError(error, m_path + ": cannot store source text: " + m_db.errorMessage());
-            ok = false;
+            return false;
         }
+        m_textStored += chunk.size();
     }
-    ZSTD_freeCCtx(ctx);
-    return ok;
+    return true;
 }
 
 std::uint64_t CaseStore::dedupKey(const Event &event, std::string_view rawText)
@@ -551,15 +557,21 @@ bool CaseStore::finishImport(const SourceFile &source, std::string *error)
 {
     if (!m_importing)
         return false;
+    if (!storeSourceText(m_importText.size(), error)) {
+        abortImport();
+        return false;
+    }
     Statement upd(m_db, "UPDATE sources SET records_read=?, imported=?, duplicates=?, rejected=?, "
-                        "first_time=?, last_time=? WHERE id=?");
+                        "first_time=?, last_time=?, date_order=?, date_order_note=? WHERE id=?");
     upd.bind(1, source.recordsRead);
     upd.bind(2, source.imported);
     upd.bind(3, source.duplicates);
     upd.bind(4, source.rejected);
     bindOptionalInt(upd, 5, source.firstTimeMs, kNoTime);
     bindOptionalInt(upd, 6, source.lastTimeMs, kNoTime);
-    upd.bind(7, m_importSource);
+    upd.bind(7, source.dateOrder);
+    upd.bind(8, source.dateOrderNote);
+    upd.bind(9, m_importSource);
     if (!upd.run() || !m_db.exec("COMMIT")) {
         setError(error, m_path + ": cannot commit import: " + m_db.errorMessage());
         abortImport();
@@ -568,6 +580,7 @@ bool CaseStore::finishImport(const SourceFile &source, std::string *error)
     m_importing = false;
     m_insertEvent = Statement();
     m_insertProblem = Statement();
+    m_insertText = Statement();
     m_importText = {};
     return true;
 }
@@ -578,6 +591,7 @@ void CaseStore::abortImport()
         return;
     m_insertEvent = Statement();
     m_insertProblem = Statement();
+    m_insertText = Statement();
     m_db.exec("ROLLBACK");
     m_importing = false;
     m_importText = {};

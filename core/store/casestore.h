@@ -25,7 +25,7 @@ struct SourceFile
     std::string dateOrder;     // "mdy", "dmy" or "" when the format has unambiguous times
     std::string dateOrderNote; // how the order was decided
     std::int64_t importedAtMs = 0;
-    std::int64_t recordsRead = 0;
+    std::int64_t recordsRead = 0; // every record seen: imported + duplicates + rejected
     std::int64_t imported = 0;
     std::int64_t duplicates = 0;
     std::int64_t rejected = 0;
@@ -87,10 +87,14 @@ public:
     std::vector<SourceFile> sources();
     std::vector<ImportProblem> problems(std::int64_t sourceId = 0);
 
-    // Import protocol: beginImport, then insertEvent/addProblem any number of times, then
-    // finishImport (commit) or abortImport (rollback). text is the decoded file, kept compressed
-    // so that every event can show its original record.
+    // Import protocol: beginImport, then insertEvent/addProblem/storeSourceText any number of
+    // times, then finishImport (commit) or abortImport (rollback). text is the decoded file, kept
+    // compressed so that every event can show its original record; it must stay valid until the
+    // import ends. storeSourceText lets the caller store it as parsing advances, so that a huge
+    // memory-mapped file need not be resident all at once; finishImport stores the rest.
     bool beginImport(SourceFile &source, std::string_view text, std::string *error);
+    bool storeSourceText(std::size_t upTo, std::string *error);
+    std::size_t sourceTextStored() const { return m_textStored; }
     enum class InsertResult { Inserted, Duplicate, Failed };
     InsertResult insertEvent(const Event &event);
     void addProblem(std::int64_t line, std::string_view severity, std::string_view reason);
@@ -109,13 +113,15 @@ public:
 
 private:
     bool migrate(std::string *error);
-    bool storeText(std::int64_t sourceId, std::string_view text, std::string *error);
 
     Database m_db;
     std::string m_path;
     bool m_importing = false;
     std::int64_t m_importSource = 0;
     std::string_view m_importText;
+    std::size_t m_textStored = 0;
+    Statement m_insertText;
+    void *m_compressor = nullptr;
     Statement m_insertEvent;
     Statement m_insertProblem;
     int m_problemsStored = 0;

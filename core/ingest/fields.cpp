@@ -1,0 +1,210 @@
+#include "ingest/fields.h"
+
+namespace mp {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+void ParseArena::reset()
+{
+    m_used = 0;
+    m_stringsUsed = 0;
+}
+
+std::optional<element> ParseArena::parse(std::string_view json, std::string *error)
+{
+    if (m_used == m_parsers.size())
+        m_parsers.push_back(std::make_unique<simdjson::dom::parser>());
+    auto &parser = *m_parsers[m_used];
+    element root;
+    const auto rc = parser.parse(json.data(), json.size(), true).get(root);
+    if (rc) {
+        if (error)
+            *error = simdjson::error_message(rc);
+        return std::nullopt;
+    }
+    ++m_used;
+    return root;
+}
+
+std::string_view ParseArena::keep(std::string text)
+{
+    if (m_stringsUsed == m_strings.size())
+        m_strings.emplace_back();
+    std::string &slot = m_strings[m_stringsUsed++];
+    slot = std::move(text);
+    return slot;
+}
+
+Fields::Fields(ParseArena &arena, const CsvHeader &header, const CsvRecord &row)
+    : m_arena(&arena)
+    , m_header(&header)
+    , m_row(&row)
+{
+}
+
+Fields::Fields(ParseArena &arena, simdjson::dom::object object)
+    : m_arena(&arena)
+    , m_object(object)
+{
+}
+
+std::optional<std::string_view> Fields::csvCell(std::string_view name) const
+{
+    int column = m_header->column(name);
+    if (column < 0) {
+        // Log Analytics splits dynamic columns in two; either half holds the JSON.
+        for (const char *suffix : {"_dynamic", "_string"}) {
+            column = m_header->column(std::string(name) + suffix);
+            if (column >= 0 && column < static_cast<int>(m_row->fields.size())
+                && !m_row->fields[static_cast<std::size_t>(column)].empty())
+                break;
+            column = -1;
+        }
+    }
+    if (column < 0 || column >= static_cast<int>(m_row->fields.size()))
+        return std::nullopt;
+    return m_row->fields[static_cast<std::size_t>(column)];
+}
+
+std::optional<element> Fields::lookup(element root, std::string_view path)
+{
+    element current = root;
+    while (!path.empty()) {
+        const std::size_t dot = path.find('.');
+        const std::string_view key = path.substr(0, dot);
+        simdjson::dom::object obj;
+        if (current.get_object().get(obj))
+            return std::nullopt;
+        element child;
+        if (obj.at_key_case_insensitive(key).get(child))
+            return std::nullopt;
+        current = child;
+        path = dot == std::string_view::npos ? std::string_view{} : path.substr(dot + 1);
+    }
+    return current;
+}
+
+std::optional<element> Fields::resolve(std::string_view path) const
+{
+    if (m_header) {
+        if (auto cell = csvCell(path))
+            return std::nullopt; // a plain cell: callers that want JSON go through json()
+        const std::size_t dot = path.find('.');
+        if (dot == std::string_view::npos)
+            return std::nullopt;
+        auto parent = json(path.substr(0, dot));
+        if (!parent)
+            return std::nullopt;
+        return lookup(*parent, path.substr(dot + 1));
+    }
+    // JSON: try the whole path as one key first (keys may contain dots), then descend.
+    element child;
+    if (!m_object.at_key_case_insensitive(path).get(child))
+        return child;
+    const std::size_t dot = path.find('.');
+    if (dot == std::string_view::npos)
+        return std::nullopt;
+    element head;
+    if (m_object.at_key_case_insensitive(path.substr(0, dot)).get(head))
+        return std::nullopt;
+    if (head.type() == element_type::STRING) {
+        // JSON held inside a JSON string (Sentinel exports do this with Parameters, Location...).
+        auto parsed = m_arena->parse(std::string_view(head.get_string().value_unsafe()));
+        if (!parsed)
+            return std::nullopt;
+        head = *parsed;
+    }
+    return lookup(head, path.substr(dot + 1));
+}
+
+bool Fields::has(std::string_view path) const
+{
+    if (m_header && csvCell(path))
+        return true;
+    return resolve(path).has_value();
+}
+
+std::string_view Fields::elementText(ParseArena &arena, element value)
+{
+    switch (value.type()) {
+    case element_type::STRING:
+        return value.get_string().value_unsafe();
+    case element_type::NULL_VALUE:
+        return {};
+    case element_type::BOOL:
+        return value.get_bool().value_unsafe() ? "true" : "false";
+    case element_type::INT64:
+        return arena.keep(std::to_string(value.get_int64().value_unsafe()));
+    case element_type::UINT64:
+        return arena.keep(std::to_string(value.get_uint64().value_unsafe()));
+    case element_type::DOUBLE: {
+        char buf[32];
+        const int n = std::snprintf(buf, sizeof buf, "%.15g", value.get_double().value_unsafe());
+        return arena.keep(std::string(buf, static_cast<std::size_t>(n)));
+    }
+    case element_type::OBJECT:
+    case element_type::ARRAY:
+        return arena.keep(simdjson::minify(value));
+    }
+    return {};
+}
+
+std::string_view Fields::text(std::string_view path) const
+{
+    if (m_header) {
+        if (auto cell = csvCell(path))
+            return *cell;
+    }
+    if (auto value = resolve(path))
+        return elementText(*m_arena, *value);
+    return {};
+}
+
+std::string_view Fields::firstText(std::initializer_list<std::string_view> paths) const
+{
+    for (const auto path : paths) {
+        const std::string_view value = text(path);
+        if (!value.empty())
+            return value;
+    }
+    return {};
+}
+
+std::optional<element> Fields::json(std::string_view path) const
+{
+    std::string_view source;
+    if (m_header) {
+        if (auto cell = csvCell(path))
+            source = *cell;
+        else
+            return resolve(path);
+    } else {
+        auto value = resolve(path);
+        if (!value)
+            return std::nullopt;
+        if (value->type() != element_type::STRING)
+            return value;
+        source = value->get_string().value_unsafe();
+    }
+    // Text that holds JSON: parse it (only if it looks like an object or array).
+    std::size_t i = 0;
+    while (i < source.size() && (source[i] == ' ' || source[i] == '\t' || source[i] == '\r' || source[i] == '\n'))
+        ++i;
+    if (i >= source.size() || (source[i] != '{' && source[i] != '['))
+        return std::nullopt;
+    return m_arena->parse(source);
+}
+
+std::optional<Fields> Fields::object(std::string_view path) const
+{
+    auto value = json(path);
+    if (!value)
+        return std::nullopt;
+    simdjson::dom::object obj;
+    if (value->get_object().get(obj))
+        return std::nullopt;
+    return Fields(*m_arena, obj);
+}
+
+} // namespace mp

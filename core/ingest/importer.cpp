@@ -1,0 +1,285 @@
+#include "ingest/importer.h"
+
+#include "ingest/dataquality.h"
+#include "ingest/enricher.h"
+#include "ingest/formatreader.h"
+#include "ingest/mappedfile.h"
+#include "util/textdecode.h"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace mp {
+
+namespace {
+
+const char *encodingName(TextEncoding encoding)
+{
+    switch (encoding) {
+    case TextEncoding::Utf8:
+        return "utf-8";
+    case TextEncoding::Utf8Bom:
+        return "utf-8-bom";
+    case TextEncoding::Utf16LE:
+        return "utf-16le";
+    case TextEncoding::Utf16BE:
+        return "utf-16be";
+    }
+    return "unknown";
+}
+
+// Receives a reader's records: enriches, stores, counts, and keeps the first reasons.
+class ImportSink final : public ReadSink
+{
+public:
+    ImportSink(CaseStore &store, FileReport &report, Enricher &enricher, const ImportOptions &options,
+               std::size_t fileIndex, MappedFile *mapped, std::size_t textSize)
+        : m_store(store)
+        , m_report(report)
+        , m_enricher(enricher)
+        , m_options(options)
+        , m_fileIndex(fileIndex)
+        , m_mapped(mapped)
+        , m_textSize(textSize)
+    {
+    }
+
+    void record(Event &event) override
+    {
+        ++m_report.source.recordsRead;
+        event.sourceId = m_report.source.id;
+        m_enricher.enrich(event);
+        switch (m_store.insertEvent(event)) {
+        case CaseStore::InsertResult::Inserted:
+            ++m_report.source.imported;
+            break;
+        case CaseStore::InsertResult::Duplicate:
+            ++m_report.source.duplicates;
+            break;
+        case CaseStore::InsertResult::Failed:
+            m_failed = true;
+            m_failure = m_store.database().errorMessage();
+            return;
+        }
+        if (event.hasTime()) {
+            auto &s = m_report.source;
+            if (s.firstTimeMs == kNoTime || event.timeMs < s.firstTimeMs)
+                s.firstTimeMs = event.timeMs;
+            if (s.lastTimeMs == kNoTime || event.timeMs > s.lastTimeMs)
+                s.lastTimeMs = event.timeMs;
+            // Exports are sorted (newest or oldest first); a record days out of order hints at
+            // files concatenated by hand or a broken export.
+            constexpr std::int64_t kDay = 24 * 3600 * 1000LL;
+            if (m_previousTime != kNoTime && std::llabs(event.timeMs - m_previousTime) > kDay
+                && m_outOfOrderLine == 0 && m_directionKnown
+                && (event.timeMs - m_previousTime > 0) != m_ascending)
+                m_outOfOrderLine = event.line;
+            if (m_previousTime != kNoTime && !m_directionKnown && event.timeMs != m_previousTime) {
+                m_ascending = event.timeMs > m_previousTime;
+                m_directionKnown = true;
+            }
+            m_previousTime = event.timeMs;
+        }
+    }
+
+    void reject(std::int64_t line, std::string_view reason) override
+    {
+        ++m_report.source.recordsRead;
+        ++m_report.source.rejected;
+        m_store.addProblem(line, "rejected", reason);
+        if (m_report.firstRejections.size() < m_options.reasonsKept)
+            m_report.firstRejections.push_back({m_report.source.id, line, "rejected", std::string(reason)});
+    }
+
+    void warn(std::int64_t line, std::string_view reason) override
+    {
+        m_store.addProblem(line, "warning", reason);
+        if (m_report.warnings.size() < 50)
+            m_report.warnings.push_back({m_report.source.id, line, "warning", std::string(reason)});
+    }
+
+    bool cancelled() const override
+    {
+        return m_failed || (m_options.cancel && m_options.cancel->load(std::memory_order_relaxed));
+    }
+
+    void progress(std::size_t bytesRead) override
+    {
+        // Keep the original text as parsing advances, then let the kernel drop what both have passed.
+        if (!m_failed && !m_store.storeSourceText(bytesRead, &m_failure))
+            m_failed = true;
+        if (m_mapped)
+            m_mapped->release(std::min(bytesRead, m_store.sourceTextStored()));
+        if (m_options.progress)
+            m_options.progress(m_fileIndex, bytesRead, m_textSize, m_report.source.recordsRead);
+    }
+
+    bool failed() const { return m_failed; }
+    const std::string &failure() const { return m_failure; }
+    std::int64_t outOfOrderLine() const { return m_outOfOrderLine; }
+
+private:
+    CaseStore &m_store;
+    FileReport &m_report;
+    Enricher &m_enricher;
+    const ImportOptions &m_options;
+    std::size_t m_fileIndex;
+    MappedFile *m_mapped;
+    std::size_t m_textSize;
+    bool m_failed = false;
+    std::string m_failure;
+    std::int64_t m_previousTime = kNoTime;
+    bool m_directionKnown = false;
+    bool m_ascending = true;
+    std::int64_t m_outOfOrderLine = 0;
+};
+
+void importOne(CaseStore &store, FileReport &report, const ImportOptions &options, std::size_t index)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path path(report.path);
+    report.source.name = path.filename().string();
+    report.source.path = fs::absolute(path, ec).string();
+
+    MappedFile file;
+    std::string error;
+    if (!file.open(report.path, &error)) {
+        report.status = FileReport::Status::Unreadable;
+        report.error = error;
+        return;
+    }
+    report.source.size = static_cast<std::int64_t>(file.size());
+    const std::string_view bytes = file.bytes();
+    if (bytes.empty()) {
+        report.status = FileReport::Status::Unrecognised;
+        report.error = "the file is empty";
+        return;
+    }
+    report.source.sha256 = sha256Hex(file);
+    if (auto existing = store.sourceBySha256(report.source.sha256)) {
+        report.status = FileReport::Status::AlreadyImported;
+        report.error = "already imported as source #" + std::to_string(existing->id) + " ("
+            + existing->name + "); nothing changed";
+        report.source = *existing;
+        return;
+    }
+
+    const TextEncoding encoding = detectEncoding(bytes.substr(0, 4096));
+    report.source.encoding = encodingName(encoding);
+    std::string decoded;
+    std::string_view text;
+    MappedFile *mapped = nullptr;
+    if (encoding == TextEncoding::Utf16LE || encoding == TextEncoding::Utf16BE) {
+        decoded = decodeToUtf8(bytes, encoding);
+        text = decoded;
+    } else {
+        text = bytes.substr(bomLength(encoding));
+        mapped = &file;
+    }
+    if (looksBinary(text.substr(0, 65536))) {
+        report.status = FileReport::Status::Unrecognised;
+        report.error = "binary data, not a text export";
+        return;
+    }
+
+    const Sniff sniff = sniffText(text);
+    const FormatReader *reader = nullptr;
+    if (!options.format.empty()) {
+        reader = findReader(options.format);
+        if (!reader) {
+            report.status = FileReport::Status::Unrecognised;
+            report.error = "unknown format '" + options.format + "'";
+            return;
+        }
+    } else {
+        reader = detectFormat(sniff, &error);
+        if (!reader) {
+            report.status = FileReport::Status::Unrecognised;
+            report.error = error;
+            return;
+        }
+    }
+    report.source.format = reader->id();
+    report.formatDescription = reader->description();
+
+    if (!store.beginImport(report.source, text, &error)) {
+        report.status = FileReport::Status::Failed;
+        report.error = error;
+        return;
+    }
+    Enricher enricher(options.geo);
+    ImportSink sink(store, report, enricher, options, index, mapped, text.size());
+    ReadOptions readOptions;
+    readOptions.dateOrder = options.dateOrder;
+    const ReadResult result = reader->read(text, readOptions, sink);
+    report.source.dateOrder = result.dateOrder;
+    report.source.dateOrderNote = result.dateOrderNote;
+    report.unplacedIps = enricher.unplacedAddresses();
+
+    if (sink.failed()) {
+        store.abortImport();
+        report.status = FileReport::Status::Failed;
+        report.error = "could not store the records: " + sink.failure() + "; the file was rolled back";
+        return;
+    }
+    if (options.cancel && options.cancel->load()) {
+        store.abortImport();
+        report.status = FileReport::Status::Cancelled;
+        report.error = "cancelled; the file was rolled back";
+        return;
+    }
+    for (const std::string &w : fileWarnings(report, sink.outOfOrderLine()))
+        sink.warn(0, w);
+    if (!store.finishImport(report.source, &error)) {
+        report.status = FileReport::Status::Failed;
+        report.error = error;
+        return;
+    }
+    report.status = FileReport::Status::Imported;
+}
+
+} // namespace
+
+const char *statusName(FileReport::Status status)
+{
+    switch (status) {
+    case FileReport::Status::Imported:
+        return "imported";
+    case FileReport::Status::AlreadyImported:
+        return "already-imported";
+    case FileReport::Status::Unreadable:
+        return "unreadable";
+    case FileReport::Status::Unrecognised:
+        return "unrecognised";
+    case FileReport::Status::Failed:
+        return "failed";
+    case FileReport::Status::Cancelled:
+        return "cancelled";
+    }
+    return "unknown";
+}
+
+bool ImportReport::allRead() const
+{
+    return std::all_of(files.begin(), files.end(), [](const FileReport &f) {
+        return f.status == FileReport::Status::Imported || f.status == FileReport::Status::AlreadyImported;
+    });
+}
+
+ImportReport importFiles(CaseStore &store, const std::vector<std::string> &paths, const ImportOptions &options)
+{
+    ImportReport report;
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+        FileReport file;
+        file.path = paths[i];
+        importOne(store, file, options, i);
+        report.files.push_back(std::move(file));
+        if (options.cancel && options.cancel->load())
+            break;
+    }
+    report.warnings = caseWarnings(store);
+    return report;
+}
+
+} // namespace mp

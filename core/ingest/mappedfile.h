@@ -1,0 +1,33 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace mp {
+
+// A read-only memory map of a file. Large exports are read through it so that memory use does not
+// grow with the file: release() hands pages that were already read back to the kernel.
+class MappedFile
+{
+public:
+    MappedFile() = default;
+    ~MappedFile();
+    MappedFile(const MappedFile &) = delete;
+    MappedFile &operator=(const MappedFile &) = delete;
+
+    bool open(const std::string &path, std::string *error);
+    std::string_view bytes() const { return {m_data, m_size}; }
+    std::uint64_t size() const { return m_size; }
+    // Drops resident pages below offset (they are read again from the file if touched).
+    void release(std::uint64_t upTo);
+
+private:
+    const char *m_data = nullptr;
+    std::size_t m_size = 0;
+    std::size_t m_released = 0;
+};
+
+std::string sha256Hex(const MappedFile &file);
+
+} // namespace mp
