@@ -84,6 +84,7 @@ const std::vector<const FormatReader *> &formatReaders()
         addSignInReaders(readers);
         addAuditReaders(readers);
         addMailboxReaders(readers);
+        addDirectoryReaders(readers);
         return readers;
     }();
     static const auto list = [] {

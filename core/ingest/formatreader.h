@@ -101,5 +101,6 @@ protected:
 void addSignInReaders(std::vector<std::unique_ptr<FormatReader>> &readers);
 void addAuditReaders(std::vector<std::unique_ptr<FormatReader>> &readers);
 void addMailboxReaders(std::vector<std::unique_ptr<FormatReader>> &readers);
+void addDirectoryReaders(std::vector<std::unique_ptr<FormatReader>> &readers);
 
 } // namespace mp
