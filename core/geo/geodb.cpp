@@ -114,7 +114,7 @@ bool GeoDb::open(const GeoPaths &paths, std::vector<std::string> *problems)
     // The CSV tables only matter for families the ASN mmdb does not cover.
     if (!m_asn)
         m_asnV4 = openCsv(paths.asnCsvV4, 4);
-    if (!m_asn || !m_asn->covers(*IpAddress::parse("2001:4860::1")))
+    if (!m_asn || m_asn->ipVersion() != 6)
         m_asnV6 = openCsv(paths.asnCsvV6, 6);
 
     // Licence credits, from the file names and database types actually in use.

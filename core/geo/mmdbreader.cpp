@@ -163,6 +163,11 @@ std::string MmdbReader::databaseType() const
     return m_db && m_db->metadata.database_type ? std::string(m_db->metadata.database_type) : std::string();
 }
 
+int MmdbReader::ipVersion() const noexcept
+{
+    return m_db ? int(m_db->metadata.ip_version) : 0;
+}
+
 bool MmdbReader::covers(const IpAddress &ip) const noexcept
 {
     return m_db && (m_db->metadata.ip_version == 6 || ip.isV4());

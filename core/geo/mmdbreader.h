@@ -26,6 +26,7 @@ public:
     bool isOpen() const noexcept { return m_db != nullptr; }
     const std::string &path() const noexcept { return m_path; }
     std::string databaseType() const;
+    int ipVersion() const noexcept; // 4 or 6; 0 when closed
 
     // Whether the tree can hold addresses of this family; an IPv4-only tree cannot answer
     // an IPv6 question, while an IPv6 tree answers IPv4 through its ::/96 subtree.
