@@ -11,6 +11,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <memory>
 #include <sstream>
 
 using namespace mp;
@@ -70,7 +71,7 @@ private slots:
 
 private:
     QString write(const QString &name, const QString &text);
-    QTemporaryDir *m_dir = nullptr;
+    std::unique_ptr<QTemporaryDir> m_dir;
     QString m_case;
     QString m_purview;
 };
@@ -87,8 +88,7 @@ QString TestCli::write(const QString &name, const QString &text)
 
 void TestCli::init()
 {
-    delete m_dir;
-    m_dir = new QTemporaryDir;
+    m_dir = std::make_unique<QTemporaryDir>();
     m_case = m_dir->filePath(QStringLiteral("case.mpcase"));
     m_purview = write(QStringLiteral("audit.csv"),
                       kPurviewHeader
