@@ -14,15 +14,39 @@ namespace {
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 
+// Exports write values that name nothing: PowerShell's $null, an empty collection, or the .NET type
+// of a multi-valued property that Export-Csv could not flatten
+// ("Microsoft.Exchange.Data.Storage.Management.ADRecipientOrAddress[]").
+bool namesNothing(std::string_view value)
+{
+    return value.empty() || iequals(value, "$null") || iequals(value, "null") || value == "{}"
+        || value == "[]" || endsWithI(value, "[]") || startsWithI(value, "System.")
+        || startsWithI(value, "Microsoft.Exchange.");
+}
+
+void addUnique(std::vector<std::string> &out, std::string value)
+{
+    if (!value.empty() && std::find(out.begin(), out.end(), value) == out.end())
+        out.push_back(std::move(value));
+}
+
 void collectAddresses(std::string_view text, std::vector<std::string> &out)
 {
-    // Recipients appear as "a@b.com", "smtp:a@b.com", "\"Name\" [SMTP:a@b.com]", "a@b.com;c@d.com".
+    // Recipients appear as "a@b.com", "smtp:a@b.com", "\"Name\" [SMTP:a@b.com]", "a@b.com;c@d.com",
+    // or, for ForwardingAddress and rules set by display name, as recipient identities without '@'.
     std::size_t at = text.find('@');
     if (at == std::string_view::npos) {
-        const std::string_view identity = trim(text);
-        std::string lower = toLowerAscii(identity);
-        if (!lower.empty() && std::find(out.begin(), out.end(), lower) == out.end())
-            out.push_back(std::move(lower));
+        while (!text.empty()) {
+            const std::size_t semi = text.find(';');
+            std::string_view identity = trim(text.substr(0, semi));
+            if (identity.size() >= 2 && (identity.front() == '"' || identity.front() == '\''))
+                identity = trim(identity.substr(1, identity.size() - 2));
+            if (!namesNothing(identity))
+                addUnique(out, toLowerAscii(identity));
+            if (semi == std::string_view::npos)
+                break;
+            text.remove_prefix(semi + 1);
+        }
         return;
     }
     auto isAddressChar = [](char c) {
@@ -39,30 +63,77 @@ void collectAddresses(std::string_view text, std::vector<std::string> &out)
             std::string address = toLowerAscii(text.substr(begin, end - begin));
             while (!address.empty() && (address.back() == '.' || address.back() == '\''))
                 address.pop_back();
-            if (std::find(out.begin(), out.end(), address) == out.end())
-                out.push_back(std::move(address));
+            while (!address.empty() && (address.front() == '.' || address.front() == '\''))
+                address.erase(0, 1);
+            addUnique(out, std::move(address));
         }
         at = text.find('@', end);
     }
 }
 
-void collectJsonAddresses(element value, std::vector<std::string> &out, ParseArena &arena)
+void collectJsonAddresses(element value, std::vector<std::string> &out)
 {
     switch (value.type()) {
     case element_type::STRING:
         collectAddresses(value.get_string().value_unsafe(), out);
         break;
-    case element_type::ARRAY:
-        for (element item : value.get_array().value_unsafe())
-            collectJsonAddresses(item, out, arena);
+    case element_type::ARRAY: {
+        // Bound to a local first: a range-for over get_array().value_unsafe() would iterate a
+        // member of a destroyed temporary.
+        const simdjson::dom::array array = value.get_array().value_unsafe();
+        for (element item : array)
+            collectJsonAddresses(item, out);
         break;
-    case element_type::OBJECT:
-        for (auto field : value.get_object().value_unsafe())
-            collectJsonAddresses(field.value, out, arena);
+    }
+    case element_type::OBJECT: {
+        // A recipient object ({"Address":..,"DisplayName":..}): its address, not its display name,
+        // is the target; only an object without any address is named by its other values.
+        const simdjson::dom::object object = value.get_object().value_unsafe();
+        bool anyAddress = false;
+        for (auto field : object) {
+            std::string_view text;
+            if (!field.value.get_string().get(text) && text.find('@') != std::string_view::npos) {
+                collectAddresses(text, out);
+                anyAddress = true;
+            }
+        }
+        if (!anyAddress) {
+            for (auto field : object)
+                collectJsonAddresses(field.value, out);
+        }
         break;
+    }
     default:
         break;
     }
+}
+
+// The recipients of every forward or redirect action in an UpdateInboxRules RuleActions value,
+// wherever the action sits (a list of actions, one action, or actions nested in a wrapper).
+void collectRuleActionTargets(element value, std::vector<std::string> &out, int depth = 0)
+{
+    if (depth > 16)
+        return;
+    if (value.type() == element_type::ARRAY) {
+        const simdjson::dom::array array = value.get_array().value_unsafe();
+        for (element item : array)
+            collectRuleActionTargets(item, out, depth + 1);
+        return;
+    }
+    simdjson::dom::object object;
+    if (value.get_object().get(object))
+        return;
+    std::string_view type;
+    if (!object.at_key_case_insensitive("ActionType").get_string().get(type)) {
+        if (findI(type, "Forward") != std::string_view::npos || findI(type, "Redirect") != std::string_view::npos) {
+            element recipients;
+            if (!object.at_key_case_insensitive("Recipients").get(recipients))
+                collectJsonAddresses(recipients, out);
+        }
+        return;
+    }
+    for (auto field : object)
+        collectRuleActionTargets(field.value, out, depth + 1);
 }
 
 bool isForwardingParameter(std::string_view name)
@@ -129,6 +200,22 @@ std::vector<NameValue> parsePowerShellArguments(std::string_view text)
             ++i;
         return std::string(text.substr(start, i - start));
     };
+    // A PowerShell array ("a@b.com", "c@d.com") becomes one value joined by ';', the way the audit
+    // log writes multi-valued parameters.
+    auto readValue = [&]() -> std::string {
+        std::string value = readToken();
+        for (;;) {
+            std::size_t j = i;
+            while (j < text.size() && isSpaceAscii(text[j]))
+                ++j;
+            if (j >= text.size() || text[j] != ',')
+                break;
+            i = j + 1;
+            value.push_back(';');
+            value += readToken();
+        }
+        return value;
+    };
     while (true) {
         skipSpace();
         if (i >= text.size())
@@ -145,11 +232,11 @@ std::vector<NameValue> parsePowerShellArguments(std::string_view text)
         std::string value;
         if (i < text.size() && text[i] == ':') {
             ++i;
-            value = readToken();
+            value = readValue();
         } else {
             skipSpace();
             if (i < text.size() && text[i] != '-')
-                value = readToken();
+                value = readValue();
             else
                 value = "True"; // a switch
         }
@@ -216,29 +303,8 @@ std::string forwardingTargets(const std::vector<NameValue> &parameters)
             // actions carry their recipients.
             simdjson::dom::parser parser;
             element root;
-            if (parser.parse(value).get(root))
-                continue;
-            auto visit = [&](element action) {
-                simdjson::dom::object object;
-                if (action.get_object().get(object))
-                    return;
-                std::string_view type;
-                if (object.at_key_case_insensitive("ActionType").get_string().get(type))
-                    return;
-                if (findI(type, "Forward") == std::string_view::npos && findI(type, "Redirect") == std::string_view::npos)
-                    return;
-                element recipients;
-                if (!object.at_key_case_insensitive("Recipients").get(recipients)) {
-                    ParseArena unused;
-                    collectJsonAddresses(recipients, targets, unused);
-                }
-            };
-            if (root.type() == element_type::ARRAY) {
-                for (element action : root.get_array().value_unsafe())
-                    visit(action);
-            } else {
-                visit(root);
-            }
+            if (!parser.parse(value).get(root))
+                collectRuleActionTargets(root, targets);
         }
     }
     std::string joined;
@@ -271,10 +337,15 @@ bool normalizeAuditRecord(const Fields &record, DateOrder order, Event &event, s
     event.user = toLowerAscii(trim(record.firstText({"UserId", "UserIds", "UserKey"})));
     event.workload = std::string(record.firstText({"Workload", "OfficeWorkload"}));
     event.recordType = std::string(record.text("RecordType"));
-    const std::string_view ip = record.firstText({"ClientIP", "ClientIPAddress", "Client_IPAddress",
-                                                   "ActorIpAddress", "ClientIp", "IPAddress"});
-    event.ip = normalizeIp(ip);
-    event.app = std::string(record.firstText({"AppId", "ClientAppId", "ApplicationId", "AppAccessContext.ClientAppId"}));
+    // The first alias that holds an address: some records fill ClientIP with a placeholder
+    // while ClientIPAddress has the real one.
+    for (const std::string_view alias : {"ClientIP", "ClientIPAddress", "Client_IPAddress", "ActorIpAddress", "IPAddress"}) {
+        if (normalizeIp(record.text(alias), event.ip))
+            break;
+    }
+    // The client application that acted. For mail read through Graph, AppId is Graph itself
+    // (00000003-0000-0000-c000-000000000000) and ClientAppId is the application that called it.
+    event.app = std::string(record.firstText({"ClientAppId", "AppAccessContext.ClientAppId", "AppId", "ApplicationId"}));
     event.clientApp = std::string(record.firstText({"ClientInfoString", "ClientAppName", "Application"}));
     event.resultStatus = std::string(record.text("ResultStatus"));
     event.objectId = std::string(record.firstText({"ObjectId", "OfficeObjectId"}));

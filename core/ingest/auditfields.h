@@ -22,7 +22,9 @@ std::string parametersJson(const std::vector<NameValue> &parameters);
 // Every forwarding address a set of parameters configures: ForwardTo, ForwardAsAttachmentTo,
 // RedirectTo (inbox rules), ForwardingSmtpAddress and ForwardingAddress (the mailbox), and the
 // recipients of Forward/Redirect actions in UpdateInboxRules' RuleActions. Lower case, "smtp:"
-// and quoting removed, in order of appearance, without repeats, ';' separated.
+// and quoting removed, in order of appearance, without repeats, ';' separated. A value without
+// '@' is a recipient identity (ForwardingAddress "Eve Ops") and is kept as such; values that name
+// nothing ($null, "{}", a .NET type name written by Export-Csv) are skipped.
 std::string forwardingTargets(const std::vector<NameValue> &parameters);
 
 // Fills an event from a unified audit log record (AuditData), or from Sentinel's flattened

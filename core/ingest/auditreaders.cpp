@@ -1,6 +1,7 @@
 // Readers for the Microsoft 365 unified audit log in its common export forms.
 #include "ingest/auditfields.h"
 #include "ingest/formatreader.h"
+#include "util/strings.h"
 
 namespace mp {
 
@@ -29,6 +30,9 @@ public:
     }
 
 protected:
+    // The record's own CreationTime is ISO; the CreationDate column, used when the record lacks
+    // one, is in the exporter's locale.
+    std::vector<std::string_view> localeTimeColumns() const override { return {"CreationDate"}; }
     bool normalize(const Fields &row, DateOrder order, Event &event, std::string *reason) const override
     {
         const std::string_view auditText = row.text("AuditData");
@@ -52,6 +56,8 @@ protected:
         }
         if (event.recordId.empty())
             event.recordId = std::string(row.text("RecordId"));
+        if (event.user.empty())
+            event.user = toLowerAscii(trim(row.firstText({"UserId", "UserIds"})));
         return true;
     }
 
