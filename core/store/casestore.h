@@ -66,7 +66,7 @@ struct StoredEvent
 class CaseStore
 {
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
     static constexpr std::size_t kTextChunkSize = 1 << 20;
 
     CaseStore() = default;
@@ -92,7 +92,9 @@ public:
     // compressed so that every event can show its original record; it must stay valid until the
     // import ends. storeSourceText lets the caller store it as parsing advances, so that a huge
     // memory-mapped file need not be resident all at once; finishImport stores the rest.
-    bool beginImport(SourceFile &source, std::string_view text, std::string *error);
+    // bulk: the file is large next to the case; secondary indexes are dropped for the import and
+    // rebuilt (sorted, much faster than row-by-row upkeep) before it commits.
+    bool beginImport(SourceFile &source, std::string_view text, std::string *error, bool bulk = false);
     bool storeSourceText(std::size_t upTo, std::string *error);
     std::size_t sourceTextStored() const { return m_textStored; }
     enum class InsertResult { Inserted, Duplicate, Failed };
@@ -117,6 +119,7 @@ private:
     Database m_db;
     std::string m_path;
     bool m_importing = false;
+    bool m_bulk = false;
     std::int64_t m_importSource = 0;
     std::string_view m_importText;
     std::size_t m_textStored = 0;
