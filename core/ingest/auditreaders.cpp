@@ -106,6 +106,20 @@ public:
         return 0;
     }
 
+    ReadResult read(std::string_view text, const ReadOptions &options, ReadSink &sink) const override
+    {
+        const ReadResult result = CsvFormatReader::read(text, options, sink);
+        // Hunting exports that project the columns away leave every record without a time. The
+        // Start_Time / ElevationTime columns are when Sentinel collected the record, minutes
+        // later, so they are not used in its place: the investigator must know why.
+        const Sniff sniff = sniffText(text);
+        if (!sniff.hasColumn("TimeGenerated") && !sniff.hasColumn("CreationTime"))
+            sink.warn(1, "no TimeGenerated column: these records have no time and cannot be placed on "
+                         "the timeline (Start_Time is when Sentinel collected them, not when they "
+                         "happened); re-export with TimeGenerated");
+        return result;
+    }
+
 protected:
     std::vector<std::string_view> localeTimeColumns() const override { return {"TimeGenerated", "CreationTime"}; }
     bool normalize(const Fields &row, DateOrder order, Event &event, std::string *reason) const override
