@@ -25,11 +25,19 @@ struct Found
     bool empty() const { return value.empty(); }
 };
 
+// Values that stand for "nothing": Azure Monitor writes "<null>", and Export-Csv of a Graph
+// PowerShell object writes the .NET type name of every nested object or array
+// ("Microsoft.Graph.PowerShell.Models.MicrosoftGraphSignInLocation", "System.String[]").
+bool isPlaceholder(std::string_view value)
+{
+    return value == "<null>" || startsWithI(value, "Microsoft.Graph.") || startsWithI(value, "System.");
+}
+
 Found pick(const Fields &fields, std::initializer_list<std::string_view> paths)
 {
     for (const auto path : paths) {
         const std::string_view value = trim(fields.text(path));
-        if (!value.empty())
+        if (!value.empty() && !isPlaceholder(value))
             return {path, value};
     }
     return {};
@@ -114,6 +122,8 @@ std::string listText(const Fields &fields, std::initializer_list<std::string_vie
             }
         } else {
             std::string_view text = trim(fields.text(path));
+            if (isPlaceholder(text))
+                continue;
             while (!text.empty()) {
                 const std::size_t comma = text.find(',');
                 appendItem(list, text.substr(0, comma));
@@ -258,7 +268,9 @@ bool normalizeSignInRecord(const Fields &record, const Fields *envelope, DateOrd
     // The numeric code is the result; "Other." or "Success" texts are not.
     const Found code = pick(record, envelope, {"status.errorCode", "ResultType", "Sign-in error code", "errorCode"},
                             {"resultType"});
-    const std::string_view statusText = trim(record.text("Status"));
+    std::string_view statusText = trim(record.text("Status"));
+    if (isPlaceholder(statusText))
+        statusText = {};
     if (!code.empty()) {
         std::int64_t value = 0;
         if (!parseInteger(code.value, value))
@@ -282,14 +294,17 @@ bool normalizeSignInRecord(const Fields &record, const Fields *envelope, DateOrd
     event.riskState = toLowerAscii(pick(record, {"riskState", "Risk state"}).value);
     event.riskEventTypes = listText(record, {"riskEventTypes_v2", "riskEventTypesV2", "riskEventTypes", "Risk event types"});
 
-    const Found risky = pick(record, {"isRisky"});
-    if (!risky.empty() && (event.isRisky = parseBool(risky.value)) < 0)
-        return fail(reason, "isRisky " + quoted(risky.value) + " is not true or false");
+    if (const Found risky = pick(record, {"isRisky"}); !risky.empty()) {
+        event.isRisky = parseBool(risky.value);
+        if (event.isRisky < 0)
+            return fail(reason, "isRisky " + quoted(risky.value) + " is not true or false");
+    }
 
     event.recordType = std::string(pick(record, envelope, {"Category", "Type"}, {"category"}).value);
     const Found interactive = pick(record, {"isInteractive", "Is interactive"});
     if (!interactive.empty()) {
-        if ((event.isInteractive = parseBool(interactive.value)) < 0)
+        event.isInteractive = parseBool(interactive.value);
+        if (event.isInteractive < 0)
             return fail(reason, std::string(interactive.name) + " " + quoted(interactive.value) + " is not true or false");
     } else {
         event.isInteractive = interactiveFromKind(event.recordType, record);
@@ -313,7 +328,7 @@ bool normalizeSignInRecord(const Fields &record, const Fields *envelope, DateOrd
         std::string_view location = trim(record.text("Location"));
         if ((location.empty() || looksJson(location)) && envelope)
             location = trim(envelope->text("location"));
-        if (!location.empty() && !looksJson(location))
+        if (!location.empty() && !looksJson(location) && !isPlaceholder(location))
             splitLocationText(location, event);
     }
 
