@@ -98,6 +98,68 @@ CREATE INDEX events_user_time ON events(user, time);
 CREATE INDEX events_ip_time ON events(ip, time);
 CREATE INDEX events_operation_time ON events(operation COLLATE NOCASE, time);
 )SQL",
+    // 2: detection. Findings belong to the latest run and are replaced by the next; triage is
+    // keyed by the finding's stable fingerprint so that it outlives the findings it was given to.
+    R"SQL(
+CREATE TABLE detection_runs(
+    id INTEGER PRIMARY KEY,
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER NOT NULL,
+    profile TEXT NOT NULL,
+    tuning TEXT,
+    engine_version TEXT NOT NULL,
+    event_count INTEGER NOT NULL DEFAULT 0,
+    finding_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE incidents(
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES detection_runs(id),
+    position INTEGER NOT NULL,
+    user TEXT,
+    severity TEXT NOT NULL
+        CHECK(severity IN ('informational','low','medium','high','critical')),
+    score REAL NOT NULL DEFAULT 0,
+    first_time INTEGER,
+    last_time INTEGER,
+    summary TEXT NOT NULL,
+    details TEXT,
+    fingerprint TEXT NOT NULL
+);
+CREATE TABLE findings(
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES detection_runs(id),
+    position INTEGER NOT NULL,
+    detector TEXT NOT NULL,
+    severity TEXT NOT NULL
+        CHECK(severity IN ('informational','low','medium','high','critical')),
+    score REAL NOT NULL DEFAULT 0,
+    user TEXT,
+    ips TEXT,
+    first_time INTEGER,
+    last_time INTEGER,
+    summary TEXT NOT NULL,
+    details TEXT,
+    suppressed_by TEXT,
+    incident_id INTEGER REFERENCES incidents(id),
+    fingerprint TEXT NOT NULL
+);
+CREATE INDEX findings_run ON findings(run_id, position);
+CREATE INDEX findings_fingerprint ON findings(fingerprint);
+CREATE INDEX findings_user ON findings(user, first_time);
+CREATE TABLE finding_evidence(
+    finding_id INTEGER NOT NULL REFERENCES findings(id),
+    position INTEGER NOT NULL,
+    event_id INTEGER NOT NULL REFERENCES events(id),
+    PRIMARY KEY(finding_id, position)
+) WITHOUT ROWID;
+CREATE INDEX finding_evidence_event ON finding_evidence(event_id);
+CREATE TABLE triage(
+    fingerprint TEXT PRIMARY KEY,
+    state TEXT NOT NULL CHECK(state IN ('new','true-positive','false-positive','benign')),
+    note TEXT,
+    updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)SQL",
 };
 
 // The secondary indexes on events as the current schema defines them (dropped and rebuilt by bulk
