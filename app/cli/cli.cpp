@@ -27,6 +27,7 @@ const std::map<std::string, CommandInfo> &commands()
         {"events", {eventsCommand, "list the normalised events of a case, in time order"}},
         {"record", {recordCommand, "print the original log record of an event, as it was imported"}},
         {"sources", {sourcesCommand, "list the imported files with size, SHA-256 and counts"}},
+        {"detect", {detectCommand, "run the detectors over a case and store the findings"}},
         {"simulate", {simulateCommand, "write realistic exports of attack scenarios and benign traps"}},
     };
     return table;

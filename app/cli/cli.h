@@ -22,6 +22,7 @@ int ingestCommand(const std::vector<std::string> &args, std::ostream &out, std::
 int eventsCommand(const std::vector<std::string> &args, std::ostream &out, std::ostream &err);
 int recordCommand(const std::vector<std::string> &args, std::ostream &out, std::ostream &err);
 int sourcesCommand(const std::vector<std::string> &args, std::ostream &out, std::ostream &err);
+int detectCommand(const std::vector<std::string> &args, std::ostream &out, std::ostream &err);
 int simulateCommand(const std::vector<std::string> &args, std::ostream &out, std::ostream &err);
 
 } // namespace mp::cli

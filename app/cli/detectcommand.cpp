@@ -1,0 +1,192 @@
+#include "cli/arguments.h"
+#include "cli/casehelpers.h"
+#include "cli/cli.h"
+#include "detect/engine.h"
+#include "util/jsonwriter.h"
+#include "util/timeparse.h"
+
+#include <map>
+#include <ostream>
+
+namespace mp::cli {
+
+namespace {
+
+const char *kDetectHelp =
+    "Usage: mailpivot detect CASE [--profile default|seed] [--tuning FILE] [--json]\n\n"
+    "Runs every detector of a profile over the case, stores the findings in it (replacing those\n"
+    "of the previous run; triage is kept) and prints them in a stable order.\n\n"
+    "Options:\n"
+    "  --profile NAME   default: the detectors this tool recommends (the default)\n"
+    "                   seed: the seed's Sentinel rule branch by branch, to reproduce SIEM alerts\n"
+    "  --tuning FILE    trusted networks, service and admin accounts, thresholds (docs/tuning.md)\n"
+    "  --json           one object {\"findings\":[...], \"incidents\":[...]}\n";
+
+// Terminal output: control characters from the log must not move the cursor or recolour it.
+std::string printable(std::string_view text)
+{
+    std::string s(text);
+    for (char &c : s) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            c = ' ';
+    }
+    return s;
+}
+
+std::string column(std::string_view text, std::size_t width)
+{
+    std::string s = printable(text.substr(0, width));
+    if (s.size() < width)
+        s.append(width - s.size(), ' ');
+    return s;
+}
+
+void writeTime(JsonWriter &w, std::string_view key, std::int64_t ms)
+{
+    w.key(key);
+    if (ms == kNoTime)
+        w.null();
+    else
+        w.value(formatIso(ms));
+}
+
+} // namespace
+
+int detectCommand(const std::vector<std::string> &argv, std::ostream &out, std::ostream &err)
+{
+    Arguments args({"--profile", "--tuning"}, {"--json", "--help", "-h"});
+    if (!args.parse(argv)) {
+        err << "mailpivot detect: " << args.error() << "\n\n" << kDetectHelp;
+        return Usage;
+    }
+    if (args.flag("--help") || args.flag("-h")) {
+        out << kDetectHelp;
+        return Ok;
+    }
+    if (args.positional().size() != 1) {
+        err << "mailpivot detect: needs exactly one case\n\n" << kDetectHelp;
+        return Usage;
+    }
+    const std::string profileText = args.value("--profile", "default");
+    const auto profile = profileFromName(profileText);
+    if (!profile) {
+        err << "mailpivot detect: unknown profile '" << profileText << "' (default or seed)\n";
+        return Usage;
+    }
+    DetectionOptions options;
+    options.profile = *profile;
+    if (const auto path = args.value("--tuning")) {
+        std::string error;
+        auto tuning = Tuning::load(*path, &error);
+        if (!tuning) {
+            err << "mailpivot detect: tuning: " << error << '\n';
+            return SomeFailed;
+        }
+        options.tuning = std::move(*tuning);
+    }
+    CaseStore store;
+    if (!openCase(store, args.positional().front(), false, err))
+        return SomeFailed;
+    const DetectionResult result = detectAndStore(store, options);
+    if (!result.ok) {
+        err << "mailpivot detect: " << (result.error.empty() ? std::string("cancelled") : result.error) << '\n';
+        return SomeFailed;
+    }
+
+    // Print what was stored, so that the output is what the case now holds, triage included.
+    FindingStore findings(store);
+    const std::vector<StoredFinding> stored = findings.findings();
+    if (args.flag("--json")) {
+        std::map<std::int64_t, std::vector<EvidenceEvent>> evidence;
+        findings.forEachEvidence([&](const EvidenceEvent &e) { evidence[e.findingId].push_back(e); });
+        JsonWriter w;
+        w.beginObject();
+        w.key("findings");
+        w.beginArray();
+        for (const StoredFinding &sf : stored) {
+            const Finding &f = sf.finding;
+            w.beginObject();
+            w.field("id", sf.position);
+            w.field("detector", f.detector);
+            w.field("severity", severityName(f.severity));
+            w.key("score");
+            w.value(f.score);
+            w.key("user");
+            w.value(f.user);
+            w.key("ips");
+            w.beginArray();
+            for (const std::string &ip : f.ips)
+                w.value(ip);
+            w.endArray();
+            writeTime(w, "first_time", f.firstTimeMs);
+            writeTime(w, "last_time", f.lastTimeMs);
+            w.key("summary");
+            w.value(f.summary);
+            w.key("details");
+            if (f.details.empty())
+                w.raw("{}");
+            else
+                w.raw(f.details);
+            w.key("suppressed_by");
+            if (f.suppressedBy.empty())
+                w.null();
+            else
+                w.value(f.suppressedBy);
+            w.key("fingerprint");
+            w.value(f.fingerprint);
+            w.key("triage");
+            w.value(triageStateName(sf.triage.state));
+            w.key("incident_id");
+            if (f.incidentId > 0)
+                w.value(f.incidentId);
+            else
+                w.null();
+            w.key("evidence");
+            w.beginArray();
+            for (const EvidenceEvent &e : evidence[sf.id]) {
+                w.beginObject();
+                w.field("event_id", e.eventId);
+                writeTime(w, "time", e.timeMs);
+                w.key("operation");
+                w.value(e.operation);
+                w.key("ip");
+                w.value(e.ip);
+                w.endObject();
+            }
+            w.endArray();
+            w.endObject();
+        }
+        w.endArray();
+        w.key("incidents");
+        w.beginArray();
+        w.endArray();
+        w.endObject();
+        out << w.text() << '\n';
+        return Ok;
+    }
+
+    out << column("first time", 25) << column("severity", 14) << column("detector", 22) << column("user", 32)
+        << column("ips", 18) << "summary\n";
+    std::size_t suppressed = 0;
+    for (const StoredFinding &sf : stored) {
+        const Finding &f = sf.finding;
+        std::string ips;
+        for (const std::string &ip : f.ips)
+            ips += (ips.empty() ? "" : ",") + ip;
+        out << column(f.firstTimeMs == kNoTime ? "-" : formatIso(f.firstTimeMs), 25)
+            << column(severityName(f.severity), 14) << column(f.detector, 22) << column(f.user, 31) << ' '
+            << column(ips, 17) << ' ' << printable(f.summary);
+        if (!f.suppressedBy.empty()) {
+            out << "  [suppressed by " << printable(f.suppressedBy) << ']';
+            ++suppressed;
+        }
+        if (sf.triage.state != TriageState::New)
+            out << "  [" << triageStateName(sf.triage.state) << ']';
+        out << '\n';
+    }
+    out << stored.size() << " findings (" << suppressed << " suppressed by tuning), profile "
+        << profileName(options.profile) << ", " << result.eventCount << " events\n";
+    return Ok;
+}
+
+} // namespace mp::cli

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace mp {
+
+using StrId = std::uint32_t;
+
+// Interns strings as dense integer ids so that detectors compare, group and index by integers.
+// Id 0 is always the empty string. Views stay valid as long as the pool lives.
+//
+// Loading a case interns several strings per event (millions of lookups), so this is an
+// open-addressing table of (64-bit hash, id) over a chunked text arena: one probe compares
+// hashes, and only a matching hash compares text.
+class StringPool
+{
+public:
+    StringPool();
+    StringPool(const StringPool &) = delete;
+    StringPool &operator=(const StringPool &) = delete;
+    StringPool(StringPool &&) = default;
+    StringPool &operator=(StringPool &&) = default;
+
+    StrId intern(std::string_view text);
+    // The id of text if it was interned, else 0 (which is also the empty string's id).
+    StrId find(std::string_view text) const;
+    std::string_view view(StrId id) const { return m_views[id]; }
+    std::size_t size() const { return m_views.size(); }
+
+private:
+    // The text's address and length sit in the slot, so that a lookup touches the slot and the
+    // text, not a third array in between.
+    struct Slot
+    {
+        std::uint64_t hash = 0;
+        const char *data = nullptr;
+        std::uint32_t size = 0;
+        StrId id = 0; // 0: empty slot (the empty string is never stored in the table)
+    };
+    std::size_t slotOf(std::string_view text, std::uint64_t hash) const;
+    void grow();
+    std::string_view store(std::string_view text);
+
+    std::vector<std::unique_ptr<char[]>> m_chunks;
+    std::size_t m_chunkUsed = 0;
+    std::size_t m_chunkSize = 0;
+    std::vector<std::string_view> m_views;
+    std::vector<Slot> m_slots; // size is a power of two
+};
+
+} // namespace mp

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "util/ipaddr.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mp {
+
+// One trusted network: an address range in CIDR form (v4 ranges live in the v4-mapped part of
+// the v6 space, as IpBytes does).
+struct Cidr
+{
+    IpBytes network{};
+    int prefixLength = 128; // in the 128-bit space
+    std::string text;       // as the user wrote it, normalised: "10.0.0.0/8"
+
+    bool contains(const IpBytes &address) const noexcept;
+    static std::optional<Cidr> parse(std::string_view text);
+};
+
+// The seeds' false-positive notes as settings (docs/tuning.md). Every key is optional; a file
+// with an unknown key is refused, so that a typo never silently turns a setting off.
+struct Tuning
+{
+    std::vector<Cidr> trustedNetworks;
+    std::vector<std::string> serviceAccounts; // lower case
+    std::vector<std::string> adminAccounts;   // lower case
+    std::vector<std::string> tenantDomains;   // lower case; added to those inferred from the data
+
+    int bulkSendThreshold = 50;
+    int bulkSendWindowMinutes = 60;
+    double travelSpeedKmh = 900;
+    double travelMinDistanceKm = 500;
+    double lookbackHours = 24; // seed profile only; 0 = the whole case
+
+    // The trusted network holding `ip` (normalised text), or nullptr.
+    const Cidr *trustedNetwork(std::string_view ip) const;
+    bool isServiceAccount(std::string_view user) const;
+    bool isAdminAccount(std::string_view user) const;
+
+    // The settings as canonical JSON (sorted keys, defaults included), stored with each run.
+    std::string canonicalJson() const;
+
+    static std::optional<Tuning> parse(std::string_view json, std::string *error);
+    static std::optional<Tuning> load(const std::string &path, std::string *error);
+};
+
+} // namespace mp

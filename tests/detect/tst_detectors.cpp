@@ -1,0 +1,395 @@
+// The `default` profile's four detectors: each fires on its positive case and stays quiet on its
+// negatives, with the severity, user and IP an investigator would act on.
+#include "detectcase.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+using namespace mp;
+using namespace detecttest;
+
+using Build = void (*)(DetectCase &);
+Q_DECLARE_METATYPE(Build)
+
+namespace {
+
+const std::string kAlice = "alice@contoso.com";
+const std::string kBob = "bob@contoso.com";
+
+// Parameters of New-InboxRule / Set-Mailbox as AuditData carries them.
+std::string parameters(std::initializer_list<std::pair<const char *, const char *>> nameValues,
+                       const char *key = "Parameters")
+{
+    std::string json = std::string(",\"") + key + "\":[";
+    bool first = true;
+    for (const auto &[n, v] : nameValues) {
+        json += std::string(first ? "" : ",") + "{\"Name\":\"" + n + "\",\"Value\":\"" + v + "\"}";
+        first = false;
+    }
+    return json + "]";
+}
+
+QJsonObject details(const Finding &f)
+{
+    return QJsonDocument::fromJson(QByteArray::fromStdString(f.details)).object();
+}
+
+} // namespace
+
+class TestDetectors : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void branchFiresOnPositiveOnly_data();
+    void branchFiresOnPositiveOnly();
+    void riskySignInReportsTypesAndMailAppFirst();
+    void riskDismissedIsOnlyInformational();
+    void travelReportsBothPlacesDistanceGapAndSource();
+    void travelAcrossTrustedVpnStillPairsTheRealPlaces();
+    void routinePlacesLowerTravelScore();
+    void ruleFindingNamesTargetsAndHiding();
+    void externalIsJudgedAgainstTenantDomains();
+    void bulkCountsRecipientsFromMessageTrace();
+    void findingsAreInStableOrder();
+};
+
+void TestDetectors::branchFiresOnPositiveOnly_data()
+{
+    QTest::addColumn<Build>("build");
+    QTest::addColumn<QString>("detector");
+    QTest::addColumn<bool>("fires");
+    QTest::addColumn<QString>("ip");       // expected first IP of the finding
+    QTest::addColumn<QString>("severity"); // expected severity, when it fires
+
+    // RiskySignIn
+    QTest::newRow("risky: high risk into Exchange") << Build([](DetectCase &c) {
+        c.signIn({.user = kAlice, .time = "2024-03-01T10:00:00Z", .ip = "203.0.113.10", .riskLevel = "high",
+                  .riskState = "atRisk", .riskTypes = "unfamiliarFeatures"});
+    }) << "RiskySignIn" << true << "203.0.113.10" << "high";
+    QTest::newRow("risky: medium risk into a non-mail app") << Build([](DetectCase &c) {
+        c.signIn({.user = kAlice, .time = "2024-03-01T10:00:00Z", .ip = "203.0.113.10", .app = "Azure Portal",
+                  .riskLevel = "medium"});
+    }) << "RiskySignIn" << true << "203.0.113.10" << "medium";
+    QTest::newRow("risky: high risk but the sign-in failed") << Build([](DetectCase &c) {
+        c.signIn({.user = kAlice, .time = "2024-03-01T10:00:00Z", .ip = "203.0.113.10", .result = 50126,
+                  .riskLevel = "high"});
+    }) << "RiskySignIn" << false << "" << "";
+    QTest::newRow("risky: no risk") << Build([](DetectCase &c) {
+        c.signIn({.user = kAlice, .time = "2024-03-01T10:00:00Z", .ip = "203.0.113.10", .riskLevel = "none",
+                  .riskState = "none", .isRisky = 0});
+    }) << "RiskySignIn" << false << "" << "";
+
+    // ImpossibleTravel
+    QTest::newRow("travel: Paris to New York across an hour boundary") << Build([](DetectCase &c) {
+        c.signIn({.user = kAlice, .time = "2024-03-01T10:50:00Z", .ip = "198.51.100.1", .place = kParis});
+        c.signIn({.user = kAlice, .time = "2024-03-01T11:10:00Z", .ip = "203.0.113.66", .place = kNewYork});
+    }) << "ImpossibleTravel" << true << "198.51.100.1" << "high";
+    QTest::newRow("travel: Paris to Lyon, nearby cities") << Build([](DetectCase &c) {
+        c.signIn({.user = kAlice, .time = "2024-03-01T10:00:00Z", .ip = "198.51.100.1", .place = kParis});
+        c.signIn({.user = kAlice, .time = "2024-03-01T10:05:00Z", .ip = "198.51.100.2", .place = kLyon});
+    }) << "ImpossibleTravel" << false << "" << "";
+    QTest::newRow("travel: one IP geolocated in two places") << Build([](DetectCase &c) {
+        c.signIn({.user = kAlice, .time = "2024-03-01T10:00:00Z", .ip = "198.51.100.1", .place = kParis});
+        c.signIn({.user = kAlice, .time = "2024-03-01T10:05:00Z", .ip = "198.51.100.1", .place = kNewYork});
+    }) << "ImpossibleTravel" << false << "" << "";
+    QTest::newRow("travel: unknown location") << Build([](DetectCase &c) {
+        c.signIn({.user = kAlice, .time = "2024-03-01T10:00:00Z", .ip = "198.51.100.1", .place = kParis});
+        c.signIn({.user = kAlice, .time = "2024-03-01T10:05:00Z", .ip = "198.51.100.2", .place = kUnknown});
+    }) << "ImpossibleTravel" << false << "" << "";
+    QTest::newRow("travel: a plausible flight") << Build([](DetectCase &c) {
+        c.signIn({.user = kAlice, .time = "2024-03-01T08:00:00Z", .ip = "198.51.100.1", .place = kParis});
+        c.signIn({.user = kAlice, .time = "2024-03-01T17:00:00Z", .ip = "203.0.113.66", .place = kNewYork});
+    }) << "ImpossibleTravel" << false << "" << "";
+    QTest::newRow("travel: non-interactive token refresh") << Build([](DetectCase &c) {
+        c.signIn({.user = kAlice, .time = "2024-03-01T10:00:00Z", .ip = "198.51.100.1", .place = kParis});
+        c.signIn({.user = kAlice, .time = "2024-03-01T10:05:00Z", .ip = "203.0.113.66", .place = kNewYork, .interactive = 0});
+    }) << "ImpossibleTravel" << false << "" << "";
+    QTest::newRow("travel: failed attempt from far away") << Build([](DetectCase &c) {
+        c.signIn({.user = kAlice, .time = "2024-03-01T10:00:00Z", .ip = "198.51.100.1", .place = kParis});
+        c.signIn({.user = kAlice, .time = "2024-03-01T10:05:00Z", .ip = "203.0.113.66", .place = kLagos, .result = 50126});
+    }) << "ImpossibleTravel" << false << "" << "";
+
+    // InboxRuleManipulation
+    QTest::newRow("rule: forward outside, named '.'") << Build([](DetectCase &c) {
+        c.audit("New-InboxRule", kAlice, "2024-03-01T10:05:00", "203.0.113.66",
+                parameters({{"Name", "."}, {"ForwardTo", "drop@evil.example"}, {"StopProcessingRules", "True"}}));
+    }) << "InboxRuleManipulation" << true << "203.0.113.66" << "critical";
+    QTest::newRow("rule: Set-Mailbox forwarding outside") << Build([](DetectCase &c) {
+        c.audit("Set-Mailbox", kAlice, "2024-03-01T10:05:00", "203.0.113.66",
+                parameters({{"Identity", "alice@contoso.com"}, {"ForwardingSmtpAddress", "smtp:drop@evil.example"},
+                            {"DeliverToMailboxAndForward", "True"}}));
+    }) << "InboxRuleManipulation" << true << "203.0.113.66" << "high";
+    QTest::newRow("rule: Set-Mailbox forwarding outside, no copy kept") << Build([](DetectCase &c) {
+        c.audit("Set-Mailbox", kAlice, "2024-03-01T10:05:00", "203.0.113.66",
+                parameters({{"Identity", "alice"}, {"ForwardingSmtpAddress", "smtp:drop@evil.example"},
+                            {"DeliverToMailboxAndForward", "False"}}));
+    }) << "InboxRuleManipulation" << true << "203.0.113.66" << "critical";
+    QTest::newRow("rule: UpdateInboxRules forward action") << Build([](DetectCase &c) {
+        c.audit("UpdateInboxRules", kAlice, "2024-03-01T10:05:00", "203.0.113.66",
+                parameters({{"RuleName", "sync"},
+                            {"RuleActions", R"([{\"ActionType\":\"ForwardToRecipientsAction\",\"Recipients\":[\"drop@evil.example\"]}])"},
+                            {"RuleOperation", "AddMailboxRule"}},
+                           "OperationProperties"));
+    }) << "InboxRuleManipulation" << true << "203.0.113.66" << "high";
+    QTest::newRow("rule: hide invoices in RSS Subscriptions, mark read") << Build([](DetectCase &c) {
+        c.audit("New-InboxRule", kAlice, "2024-03-01T10:05:00", "203.0.113.66",
+                parameters({{"Name", "Updates"}, {"SubjectOrBodyContainsWords", "invoice;payment"},
+                            {"MoveToFolder", ":\\\\RSS Subscriptions"}, {"MarkAsRead", "True"}}));
+    }) << "InboxRuleManipulation" << true << "203.0.113.66" << "critical";
+    QTest::newRow("rule: delete on a word condition") << Build([](DetectCase &c) {
+        c.audit("New-InboxRule", kAlice, "2024-03-01T10:05:00", "203.0.113.66",
+                parameters({{"Name", "my_rule1"}, {"BodyContainsWords", "covid-19"}, {"DeleteMessage", "True"},
+                            {"StopProcessingRules", "True"}}));
+    }) << "InboxRuleManipulation" << true << "203.0.113.66" << "medium";
+    QTest::newRow("rule: ordinary organising rule") << Build([](DetectCase &c) {
+        c.audit("New-InboxRule", kAlice, "2024-03-01T10:05:00", "198.51.100.1",
+                parameters({{"Name", "Newsletters"}, {"From", "news@vendor.example"}, {"MoveToFolder", "Newsletters"}}));
+    }) << "InboxRuleManipulation" << true << "198.51.100.1" << "informational";
+    QTest::newRow("rule: Set-Mailbox without forwarding") << Build([](DetectCase &c) {
+        c.audit("Set-Mailbox", kAlice, "2024-03-01T10:05:00", "198.51.100.1",
+                parameters({{"Identity", "alice"}, {"RetainDeletedItemsFor", "30.00:00:00"}}));
+    }) << "InboxRuleManipulation" << false << "" << "";
+    QTest::newRow("rule: Set-Mailbox clearing forwarding") << Build([](DetectCase &c) {
+        c.audit("Set-Mailbox", kAlice, "2024-03-01T10:05:00", "198.51.100.1",
+                parameters({{"Identity", "alice"}, {"ForwardingSmtpAddress", "$null"}}));
+    }) << "InboxRuleManipulation" << false << "" << "";
+    QTest::newRow("rule: snapshot forwarding outside") << Build([](DetectCase &c) {
+        c.signIn({.user = kAlice, .time = "2024-03-01T10:00:00Z", .ip = "198.51.100.1"});
+        c.ruleSnapshot(kAlice, "fwd", R"([{"Name":"Enabled","Value":"True"},{"Name":"ForwardTo","Value":"drop@evil.example"}])",
+                       "drop@evil.example");
+    }) << "InboxRuleManipulation" << true << "" << "high";
+
+    // BulkEmailSending
+    QTest::newRow("bulk: 60 sends across an hour boundary") << Build([](DetectCase &c) {
+        c.sends(kAlice, "2024-03-01T10:30:00Z", 60, 55, "203.0.113.66");
+    }) << "BulkEmailSending" << true << "203.0.113.66" << "medium";
+    QTest::newRow("bulk: 30 and 30 from two IPs") << Build([](DetectCase &c) {
+        c.sends(kAlice, "2024-03-01T10:00:00Z", 30, 60, "203.0.113.66");
+        c.sends(kAlice, "2024-03-01T10:00:30Z", 30, 60, "203.0.113.67");
+    }) << "BulkEmailSending" << true << "203.0.113.66" << "medium";
+    QTest::newRow("bulk: 49 sends in an hour") << Build([](DetectCase &c) {
+        c.sends(kAlice, "2024-03-01T10:00:00Z", 49, 60, "203.0.113.66");
+    }) << "BulkEmailSending" << false << "" << "";
+    QTest::newRow("bulk: 60 sends over three hours") << Build([](DetectCase &c) {
+        c.sends(kAlice, "2024-03-01T10:00:00Z", 60, 180, "203.0.113.66");
+    }) << "BulkEmailSending" << false << "" << "";
+    QTest::newRow("bulk: message trace only") << Build([](DetectCase &c) {
+        for (int i = 0; i < 55; ++i) {
+            const std::string t = formatIso(ms("2024-03-01T10:00:00Z") + i * 30000LL);
+            c.message(kAlice, t.c_str(), "victim" + std::to_string(i) + "@partner.example", "<m" + std::to_string(i) + "@contoso.com>");
+        }
+    }) << "BulkEmailSending" << true << "" << "medium";
+}
+
+void TestDetectors::branchFiresOnPositiveOnly()
+{
+    QFETCH(Build, build);
+    QFETCH(QString, detector);
+    QFETCH(bool, fires);
+    QFETCH(QString, ip);
+    QFETCH(QString, severity);
+    DetectCase c;
+    build(c);
+    const DetectionResult r = c.detect();
+    QVERIFY2(r.ok, r.error.c_str());
+    const auto found = findingsOf(r, detector.toStdString());
+    if (!fires) {
+        QVERIFY2(found.empty(), found.empty() ? "" : found.front()->summary.c_str());
+        return;
+    }
+    QCOMPARE(found.size(), std::size_t(1));
+    const Finding &f = *found.front();
+    QCOMPARE(QString::fromStdString(f.user), QString::fromStdString(kAlice));
+    if (!ip.isEmpty()) {
+        QVERIFY(!f.ips.empty());
+        QCOMPARE(QString::fromStdString(f.ips.front()), ip);
+    }
+    QCOMPARE(QString::fromLatin1(severityName(f.severity)), severity);
+    QVERIFY(!f.evidence.empty());
+    QVERIFY(!f.summary.empty());
+    QVERIFY(f.suppressedBy.empty());
+    QVERIFY(!details(f).isEmpty());
+    // Every evidence id is an event of the case.
+    for (const std::int64_t id : f.evidence)
+        QVERIFY(c.store().event(id).has_value());
+}
+
+void TestDetectors::riskySignInReportsTypesAndMailAppFirst()
+{
+    DetectCase c;
+    c.signIn({.user = kAlice, .time = "2024-03-01T10:00:00Z", .ip = "203.0.113.10", .app = "Azure Portal",
+              .riskLevel = "medium", .riskTypes = "anonymizedIPAddress"});
+    c.signIn({.user = kAlice, .time = "2024-03-01T10:02:00Z", .ip = "203.0.113.10", .app = "Outlook Mobile",
+              .riskLevel = "high", .riskTypes = "unfamiliarFeatures,anonymizedIPAddress"});
+    c.signIn({.user = kAlice, .time = "2024-03-01T10:04:00Z", .ip = "198.51.100.1", .app = "Outlook Mobile",
+              .riskLevel = "low"});
+    const DetectionResult r = c.detect();
+    const auto found = findingsOf(r, "RiskySignIn");
+    // One finding per user and IP.
+    QCOMPARE(found.size(), std::size_t(2));
+    const Finding &f = *found[0];
+    QCOMPARE(f.ips, std::vector<std::string>{"203.0.113.10"});
+    QCOMPARE(f.evidence.size(), std::size_t(2));
+    QCOMPARE(f.severity, Severity::High);
+    const QJsonObject d = details(f);
+    QCOMPARE(d.value(QStringLiteral("apps")).toArray().first().toString(), QStringLiteral("Outlook Mobile"));
+    QCOMPARE(d.value(QStringLiteral("risk_event_types")).toArray().size(), 2);
+    QVERIFY(QString::fromStdString(f.summary).contains(QStringLiteral("unfamiliarFeatures")));
+    QCOMPARE(found[1]->severity, Severity::Low);
+}
+
+void TestDetectors::riskDismissedIsOnlyInformational()
+{
+    DetectCase c;
+    c.signIn({.user = kAlice, .time = "2024-03-01T10:00:00Z", .ip = "203.0.113.10", .riskLevel = "high",
+              .riskState = "dismissed"});
+    const DetectionResult r = c.detect();
+    const auto found = findingsOf(r, "RiskySignIn");
+    QCOMPARE(found.size(), std::size_t(1));
+    QCOMPARE(found.front()->severity, Severity::Informational);
+}
+
+void TestDetectors::travelReportsBothPlacesDistanceGapAndSource()
+{
+    DetectCase c;
+    c.signIn({.user = kAlice, .time = "2024-03-01T10:50:00Z", .ip = "198.51.100.1", .place = kParis});
+    c.signIn({.user = kAlice, .time = "2024-03-01T11:10:00Z", .ip = "203.0.113.66", .place = kNewYork});
+    const DetectionResult r = c.detect();
+    const auto found = findingsOf(r, "ImpossibleTravel");
+    QCOMPARE(found.size(), std::size_t(1));
+    const QJsonObject d = details(*found.front());
+    QCOMPARE(d.value(QStringLiteral("from")).toObject().value(QStringLiteral("city")).toString(), QStringLiteral("Paris"));
+    QCOMPARE(d.value(QStringLiteral("to")).toObject().value(QStringLiteral("city")).toString(), QStringLiteral("New York"));
+    QCOMPARE(d.value(QStringLiteral("to")).toObject().value(QStringLiteral("location_source")).toString(), QStringLiteral("log"));
+    QVERIFY(qAbs(d.value(QStringLiteral("distance_km")).toDouble() - 5837) < 15);
+    QCOMPARE(d.value(QStringLiteral("gap_minutes")).toDouble(), 20.0);
+    QVERIFY(d.value(QStringLiteral("speed_kmh")).toDouble() > 17000);
+    QCOMPARE(found.front()->evidence.size(), std::size_t(2));
+}
+
+void TestDetectors::travelAcrossTrustedVpnStillPairsTheRealPlaces()
+{
+    // Paris (home) -> corporate VPN exit in New York (trusted) -> Lagos: the pairs with the VPN
+    // are kept but suppressed; Paris -> Lagos is paired around the VPN and stands.
+    DetectCase c;
+    c.signIn({.user = kAlice, .time = "2024-03-01T10:00:00Z", .ip = "198.51.100.1", .place = kParis});
+    c.signIn({.user = kAlice, .time = "2024-03-01T10:20:00Z", .ip = "192.0.2.10", .place = kNewYork});
+    c.signIn({.user = kAlice, .time = "2024-03-01T10:40:00Z", .ip = "203.0.113.66", .place = kLagos});
+    const DetectionResult r = c.detect(Profile::Default, tuningFrom(R"({"trusted_networks":["192.0.2.0/24"]})"));
+    const auto found = findingsOf(r, "ImpossibleTravel");
+    int standing = 0, suppressed = 0;
+    for (const Finding *f : found) {
+        if (f->suppressedBy.empty()) {
+            ++standing;
+            QCOMPARE(f->ips, (std::vector<std::string>{"198.51.100.1", "203.0.113.66"}));
+        } else {
+            ++suppressed;
+            QCOMPARE(QString::fromStdString(f->suppressedBy), QStringLiteral("trusted_networks: 192.0.2.0/24"));
+        }
+    }
+    QCOMPARE(standing, 1);
+    QCOMPARE(suppressed, 2);
+}
+
+void TestDetectors::routinePlacesLowerTravelScore()
+{
+    // Alice signs in from Paris and New York on many days (e.g. a mobile carrier's exit): a jump
+    // between two of her routine places scores lower than a jump to a place she never used.
+    DetectCase c;
+    for (int day = 1; day <= 5; ++day) {
+        const std::string d = "2024-03-0" + std::to_string(day);
+        const std::string t1 = d + "T08:00:00Z", t2 = d + "T08:30:00Z";
+        c.signIn({.user = kAlice, .time = t1.c_str(), .ip = "198.51.100.1", .place = kParis});
+        c.signIn({.user = kAlice, .time = t2.c_str(), .ip = "203.0.113.66", .place = kNewYork});
+    }
+    c.signIn({.user = kBob, .time = "2024-03-06T08:00:00Z", .ip = "198.51.100.9", .place = kParis});
+    c.signIn({.user = kBob, .time = "2024-03-06T08:30:00Z", .ip = "203.0.113.99", .place = kLagos});
+    const DetectionResult r = c.detect();
+    const auto alice = findingsOf(r, "ImpossibleTravel", kAlice);
+    const auto bob = findingsOf(r, "ImpossibleTravel", kBob);
+    QVERIFY(!alice.empty());
+    QCOMPARE(bob.size(), std::size_t(1));
+    for (const Finding *f : alice) {
+        QVERIFY2(f->score < bob.front()->score, f->summary.c_str());
+        QCOMPARE(f->severity, Severity::Low);
+    }
+}
+
+void TestDetectors::ruleFindingNamesTargetsAndHiding()
+{
+    DetectCase c;
+    c.audit("New-InboxRule", kAlice, "2024-03-01T10:05:00", "203.0.113.66",
+            parameters({{"Name", ".."}, {"ForwardTo", "drop@evil.example;carol@contoso.com"}, {"DeleteMessage", "True"}}));
+    const DetectionResult r = c.detect();
+    const auto found = findingsOf(r, "InboxRuleManipulation");
+    QCOMPARE(found.size(), std::size_t(1));
+    const QJsonObject d = details(*found.front());
+    const QJsonArray targets = d.value(QStringLiteral("forward_targets")).toArray();
+    QCOMPARE(targets.size(), 2);
+    QCOMPARE(targets[0].toObject().value(QStringLiteral("address")).toString(), QStringLiteral("drop@evil.example"));
+    QCOMPARE(targets[0].toObject().value(QStringLiteral("external")).toBool(), true);
+    QCOMPARE(targets[1].toObject().value(QStringLiteral("external")).toBool(), false);
+    const QJsonArray hiding = d.value(QStringLiteral("hiding")).toArray();
+    QVERIFY(hiding.contains(QStringLiteral("delete")));
+    QVERIFY(hiding.contains(QStringLiteral("inconspicuous-name")));
+    QVERIFY(QString::fromStdString(found.front()->summary).contains(QStringLiteral("drop@evil.example")));
+}
+
+void TestDetectors::externalIsJudgedAgainstTenantDomains()
+{
+    // Forwarding to a subdomain of the tenant, or to a domain named in tuning, is internal.
+    DetectCase c;
+    c.audit("New-InboxRule", kAlice, "2024-03-01T10:05:00", "198.51.100.1",
+            parameters({{"Name", "to team"}, {"ForwardTo", "team@eu.contoso.com"}}));
+    c.audit("New-InboxRule", kAlice, "2024-03-01T10:06:00", "198.51.100.1",
+            parameters({{"Name", "to sister company"}, {"ForwardTo", "desk@fabrikam.example"}}));
+    const DetectionResult r1 = c.detect();
+    const auto plain = findingsOf(r1, "InboxRuleManipulation");
+    QCOMPARE(plain.size(), std::size_t(2));
+    QCOMPARE(plain[0]->severity, Severity::Low);
+    QCOMPARE(plain[1]->severity, Severity::High);
+    const DetectionResult r2 = c.detect(Profile::Default, tuningFrom(R"({"tenant_domains":["fabrikam.example"]})"));
+    const auto tuned = findingsOf(r2, "InboxRuleManipulation");
+    QCOMPARE(tuned[1]->severity, Severity::Low);
+}
+
+void TestDetectors::bulkCountsRecipientsFromMessageTrace()
+{
+    DetectCase c;
+    c.sends(kAlice, "2024-03-01T10:00:00Z", 60, 30, "203.0.113.66");
+    for (int i = 0; i < 60; ++i) {
+        const std::string t = formatIso(ms("2024-03-01T10:00:00Z") + i * 30000LL);
+        c.message(kAlice, t.c_str(), "a" + std::to_string(i) + "@partner.example;b" + std::to_string(i) + "@partner.example",
+                  "<m" + std::to_string(i) + "@contoso.com>");
+    }
+    const DetectionResult r = c.detect();
+    const auto found = findingsOf(r, "BulkEmailSending");
+    QCOMPARE(found.size(), std::size_t(1));
+    const QJsonObject d = details(*found.front());
+    QCOMPARE(d.value(QStringLiteral("unique_recipients")).toInt(), 120);
+    QCOMPARE(d.value(QStringLiteral("sends")).toInt(), 60);
+    QCOMPARE(d.value(QStringLiteral("source")).toString(), QStringLiteral("audit"));
+    QCOMPARE(found.front()->severity, Severity::Medium);
+    QVERIFY(found.front()->score > 55);
+}
+
+void TestDetectors::findingsAreInStableOrder()
+{
+    DetectCase c;
+    c.sends(kBob, "2024-03-01T09:00:00Z", 50, 10, "203.0.113.66");
+    c.audit("New-InboxRule", kAlice, "2024-03-01T09:00:00", "203.0.113.66",
+            parameters({{"Name", "."}, {"ForwardTo", "drop@evil.example"}}));
+    c.signIn({.user = kAlice, .time = "2024-03-01T08:00:00Z", .ip = "203.0.113.66", .riskLevel = "high"});
+    const DetectionResult r = c.detect();
+    QCOMPARE(r.findings.size(), std::size_t(3));
+    QCOMPARE(r.findings[0].detector, std::string("RiskySignIn"));
+    // Same first time: by detector name.
+    QCOMPARE(r.findings[1].detector, std::string("BulkEmailSending"));
+    QCOMPARE(r.findings[2].detector, std::string("InboxRuleManipulation"));
+    QVERIFY(std::is_sorted(r.findings.begin(), r.findings.end(), findingLess));
+}
+
+QTEST_GUILESS_MAIN(TestDetectors)
+#include "tst_detectors.moc"
