@@ -309,8 +309,10 @@ void becTwoVictimsScenario(ScenarioContext &c)
         }
         const std::int64_t lastSend = c.out().audits.back().timeMs;
 
-        c.expect("RiskySignIn", u, attacker, replayAt, replayAt, true,
-                 "high-risk sign-in (anomalousToken, unfamiliarFeatures) to OfficeHome");
+        // The seeds' branch looks only at mail apps (AppDisplayName has_any Exchange, Outlook, ...):
+        // the replay is to OfficeHome, so the seed profile misses it.
+        c.expect("RiskySignIn", u, attacker, replayAt, replayAt, false,
+                 "high-risk sign-in (anomalousToken, unfamiliarFeatures) to OfficeHome, not a mail app");
         ExpectedFinding &session = c.expect("SessionAnomaly", u, attacker, aitmAt, lastSend, false,
                                             "one session (SessionId, token) used from the phishing relay "
                                                 + victim.proxy.ip + " (US) and " + attacker.ip + " (NL)");

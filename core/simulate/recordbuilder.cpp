@@ -160,12 +160,24 @@ std::string RecordBuilder::clientIpText(const User &user, const Place &place)
     return place.ip + ":" + std::to_string(port);
 }
 
+namespace {
+
+std::string addressOf(const std::string &clientIp)
+{
+    if (!clientIp.empty() && clientIp.front() == '[')
+        return clientIp.substr(1, clientIp.find(']') - 1);
+    return clientIp.substr(0, clientIp.find(':'));
+}
+
+} // namespace
+
 ClientSession RecordBuilder::session(const User &user, const SignIn &signIn, ClientApp app)
 {
     ClientSession s;
     s.user = &user;
     s.place = signIn.place;
     s.clientIp = clientIpText(user, signIn.place);
+    s.address = addressOf(s.clientIp);
     s.app = app;
     s.exchangeSessionId = m_rng.guid();
     s.aadSessionId = signIn.sessionId;
@@ -178,6 +190,7 @@ ClientSession RecordBuilder::continueSession(const ClientSession &session, const
     ClientSession s = session;
     s.place = place;
     s.clientIp = clientIpText(*session.user, place);
+    s.address = addressOf(s.clientIp);
     s.app = app;
     return s;
 }

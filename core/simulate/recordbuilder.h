@@ -32,6 +32,7 @@ struct ClientSession
     const User *user = nullptr;
     Place place;
     std::string clientIp; // as Exchange logs it: "v4:port" or "[v6]:port"
+    std::string address;  // the same without port or brackets
     ClientApp app = ClientApp::OutlookWeb;
     std::string exchangeSessionId;
     std::string aadSessionId;

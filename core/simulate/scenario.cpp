@@ -54,7 +54,13 @@ BenignTrap &ScenarioContext::trap(std::vector<std::string> detectors, const User
 
 void ScenarioContext::acceptable(std::string detector, const User &user, const Place &place, std::string why)
 {
-    m_out.acceptable.push_back({m_name, std::move(detector), user.upn, place.ip, std::move(why)});
+    AcceptableFinding a;
+    a.scenario = m_name;
+    a.detector = std::move(detector);
+    a.user = user.upn;
+    a.ip = place.ip;
+    a.why = std::move(why);
+    m_out.acceptable.push_back(std::move(a));
 }
 
 void ScenarioContext::story(std::string text)

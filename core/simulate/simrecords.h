@@ -155,7 +155,8 @@ struct BenignTrap
     std::string why;
 };
 
-// A finding the engine may raise without being wrong (a true but incidental signal).
+// A finding the engine may raise without being wrong (a true but incidental signal, or ordinary
+// activity that an engine may list as long as it scores it low).
 struct AcceptableFinding
 {
     std::string scenario;
@@ -163,6 +164,8 @@ struct AcceptableFinding
     std::string user;
     std::string ip;
     std::string why;
+    std::string maxSeverity; // empty: any severity
+    std::int64_t timeMs = 0; // 0: not tied to one event
 };
 
 // What ties (or must not tie) several victims into one campaign.

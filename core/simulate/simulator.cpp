@@ -279,7 +279,9 @@ private:
     {
         constexpr int kWorkDays = 20;
         constexpr std::int64_t kWorkMs = 11LL * 3600 * 1000;
-        const auto slot = static_cast<std::int64_t>(static_cast<long double>(i) * kWorkDays * kWorkMs / m_n);
+        // Integer arithmetic (i < 1e8, so the product stays below 2^63): long double would round
+        // differently on other architectures and break byte-identical output.
+        const std::int64_t slot = i * (kWorkDays * kWorkMs) / m_n;
         const std::int64_t day = slot / kWorkMs;
         return Tenant::at(static_cast<int>(day / 5 * 7 + day % 5), 12, 0) + (slot % kWorkMs) / 1000 * 1000;
     }
@@ -413,6 +415,10 @@ SimulateResult simulate(const SimulateOptions &options, const std::atomic_bool *
     SimulateResult result;
     if (options.outDir.empty()) {
         result.error = "no output directory";
+        return result;
+    }
+    if (options.scale > 100000000) {
+        result.error = "--scale is at most 100000000";
         return result;
     }
     std::vector<std::string> names;

@@ -110,6 +110,13 @@ std::string groundTruthJson(const Tenant &tenant, const SimData &data, const Sim
         w.field("detector", a.detector);
         w.field("user", a.user);
         w.field("ip", a.ip);
+        if (a.timeMs)
+            w.field("time", isoSeconds(a.timeMs, true));
+        w.key("max_severity");
+        if (a.maxSeverity.empty())
+            w.null();
+        else
+            w.value(a.maxSeverity);
         w.field("why", a.why);
         w.endObject();
         acceptable.push_back(w.take());
@@ -209,7 +216,8 @@ std::string readmeText(const Tenant &tenant, const SimData &data, const SimSumma
         out += "Background: " + std::to_string(tenant.staff().size())
                + " ordinary users work Monday to Friday from the office (some days from home),\n"
                  "read and send mail (many replies and forwards: RE:, FW:), read their phones in the evening,\n"
-                 "now and then mistype a password or meet an MFA prompt, and a few make rules that file newsletters.\n\n";
+                 "now and then mistype a password or meet an MFA prompt, and a few make rules that file newsletters\n"
+                 "(ground-truth.json lists those under \"acceptable\" with max_severity \"low\").\n\n";
         out += "Scenarios\n\n";
         for (const std::string &block : data.story)
             out += block + "\n\n";

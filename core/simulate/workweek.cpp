@@ -74,6 +74,16 @@ void organisingRule(RecordBuilder &b, const ClientSession &session, std::int64_t
 {
     SimRandom &rng = b.rng();
     const std::string sender = rng.pick(newsletterSenders());
+    // An engine may list it (the issue asks for every rule to be scored), but never above low.
+    AcceptableFinding ordinary;
+    ordinary.scenario = "background";
+    ordinary.detector = "InboxRuleManipulation";
+    ordinary.user = session.user->upn;
+    ordinary.ip = session.address;
+    ordinary.why = "an ordinary rule that files newsletters from " + sender;
+    ordinary.maxSeverity = "low";
+    ordinary.timeMs = t;
+    b.out().acceptable.push_back(std::move(ordinary));
     if (session.app == ClientApp::OutlookDesktop) {
         // Outlook's rules wizard stores the rule itself: the audit log sees UpdateInboxRules.
         b.updateInboxRules(session, t,
