@@ -2,8 +2,9 @@
 # Ingest benchmark: `mailpivot ingest` against a plain-Python import of the same Purview audit
 # export, side by side, each pinned to one core.
 #
-#   scripts/bench-ingest.sh [N]        N records (default 1000000, ~0.9 GB)
-#   scripts/bench-ingest.sh 2400000    the "2 GB export" run (~2.1 GB, ~2.1e9 bytes)
+#   scripts/bench-ingest.sh [N]        N records (default 1000000: 887 MB at ~887 bytes/record)
+#   scripts/bench-ingest.sh 2420000    the "2 GB export" run (2.15e9 bytes = 2.0 GiB; needs ~9 GB
+#                                      free in $BENCH_DIR for the CSV, a case and the Python db)
 #
 # Steps: builds Release into build-bench when needed (cmake --build is a no-op when up to date),
 # generates the CSV once with bench/purview_gen_bench.cpp (cached in $BENCH_DIR, keyed on N, seed
