@@ -70,7 +70,7 @@ Sniff sniffText(std::string_view text)
         const std::size_t eol = body.find('\n');
         body = eol == std::string_view::npos ? std::string_view{} : body.substr(eol + 1);
     }
-    CsvScanner scanner(body, CsvScanner::guessDelimiter(body));
+    CsvScanner scanner(body.substr(0, 1 << 20), CsvScanner::guessDelimiter(body)); // no real header exceeds 1 MiB: never split a 50 MB line into millions of columns
     CsvRecord header;
     if (scanner.next(header))
         sniff.header = CsvHeader(header.fields);

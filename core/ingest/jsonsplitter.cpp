@@ -202,7 +202,7 @@ bool JsonSplitter::next(JsonSpan &span)
         return false;
     }
     const std::size_t start = m_pos;
-    const std::size_t end = skipValue(start);
+    const std::size_t end = std::max(skipValue(start), start + 1); // a stray ',' '}' ']' must still advance
     if (end == std::string_view::npos) {
         span = {start, size - start, lineAt(start), true};
         setProblem(start, "the last record is cut off: the file looks truncated");
