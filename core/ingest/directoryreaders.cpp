@@ -279,7 +279,11 @@ bool normalizeDefenderRecord(const Fields &record, DateOrder order, Event &event
         return false;
     }
 
-    event.objectId = std::string(trim(record.firstText({"DeviceName", "ObjectName"})));
+    event.objectId = std::string(trim(record.text("DeviceName")));
+    // CloudAppEvents name the object acted on (a file, a mailbox); for some actions it is only
+    // the action's name again, which says nothing.
+    if (const std::string_view object = trim(record.text("ObjectName")); event.objectId.empty() && object != event.operation)
+        event.objectId = std::string(object);
     event.app = std::string(trim(record.firstText({"OAuthAppId", "RawEventData.ClientAppId", "RawEventData.AppId"})));
     event.userAgent = std::string(record.firstText({"UserAgent", "UserAgent_string"}));
     event.country = std::string(trim(record.text("CountryCode")));
