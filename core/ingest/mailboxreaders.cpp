@@ -6,6 +6,7 @@
 #include "util/strings.h"
 
 #include <charconv>
+#include <cstdio>
 #include <optional>
 
 namespace mp {
@@ -77,6 +78,19 @@ bool isTypeName(std::string_view value)
         || startsWithI(value, "Microsoft.Exchange.");
 }
 
+// FNV-1a, 64 bit: stable across platforms and versions, since record ids are stored in cases.
+std::string fingerprint(std::string_view text)
+{
+    std::uint64_t hash = 0xcbf29ce484222325ULL;
+    for (const char c : text) {
+        hash ^= static_cast<unsigned char>(c);
+        hash *= 0x100000001b3ULL;
+    }
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+    return std::string(hex, 16);
+}
+
 // Reads the rows once the column names are known: every non-empty column is a rule property a
 // detector may need (conditions, actions, exceptions), so each becomes a parameter under its own
 // column name rather than a chosen few.
@@ -118,18 +132,24 @@ protected:
         event.parameters = parametersJson(parameters);
         event.forwardTargets = forwardingTargets(parameters);
 
-        // A rule id is unique within its mailbox's Inbox, not across mailboxes: qualify it with
-        // the mailbox (as Exchange's own Identity "mailbox\id" does) so that two users' rules never
-        // collapse into one as duplicates. Without any id the row dedupes on its text.
+        // The record id is the dedup key. A rule id is unique within its mailbox's Inbox, not
+        // across mailboxes, so it is qualified with the mailbox (as Exchange's own Identity
+        // "mailbox\id" is). And a snapshot is a state: the same rule in a later snapshot, edited
+        // in between (a ForwardTo added), is a second state that must not be dropped as a
+        // duplicate, so the id ends with a fingerprint of the rule's properties. Re-importing the
+        // same snapshot still dedupes. Without any id the row dedupes on its text.
         const std::string_view ruleIdentity = trim(row.text("RuleIdentity"));
         const std::string_view identity = trim(row.text("Identity"));
+        std::string id;
         if (!ruleIdentity.empty()) {
-            event.recordId = event.user.empty() ? std::string(ruleIdentity) : event.user + "\\" + std::string(ruleIdentity);
+            id = event.user.empty() ? std::string(ruleIdentity) : event.user + "\\" + std::string(ruleIdentity);
             event.objectId = std::string(ruleIdentity);
         } else if (!identity.empty()) {
-            event.recordId = std::string(identity);
+            id = std::string(identity);
             event.objectId = std::string(identity);
         }
+        if (!id.empty())
+            event.recordId = id + "#" + fingerprint(event.parameters);
         return true;
     }
 
