@@ -102,8 +102,8 @@ void sortByTime(std::vector<Row> &rows)
     rows = std::move(sorted);
 }
 
-// The same text repeats in long runs of rows (one user's records, one operation): comparing with
-// the previous value of the column skips most lookups.
+// Low-cardinality columns (operation, workload, application, place) repeat in long runs of rows:
+// comparing with the previous value of the column skips most lookups.
 class ColumnCache
 {
 public:
@@ -201,7 +201,8 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
         return false;
     }
     m_textFlags.assign(1, 0);
-    ColumnCache userCache(users), ipCache(ips), operationCache(texts), workloadCache(texts), appCache(texts),
+    // Users and IPs vary from row to row: they go to the pool directly. The other columns repeat.
+    ColumnCache operationCache(texts), workloadCache(texts), appCache(texts),
         categoryCache(texts), countryCache(texts), cityCache(texts), riskTypesCache(texts);
     std::int64_t rows = 0;
     while (s.step()) {
@@ -221,8 +222,8 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
             SignInRow r;
             r.eventId = id;
             r.timeMs = time;
-            r.user = userCache.intern(s.textView(cUser));
-            r.ip = ipCache.intern(s.textView(cIp));
+            r.user = users.intern(s.textView(cUser));
+            r.ip = ips.intern(s.textView(cIp));
             r.app = appCache.intern(s.textView(cApp));
             if (!s.isNull(cResultCode)) {
                 const std::int64_t code = s.int64(cResultCode);
@@ -254,8 +255,8 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
             AuditRow r;
             r.eventId = id;
             r.timeMs = time;
-            r.user = userCache.intern(s.textView(cUser));
-            r.ip = ipCache.intern(s.textView(cIp));
+            r.user = users.intern(s.textView(cUser));
+            r.ip = ips.intern(s.textView(cIp));
             r.operation = operationCache.intern(s.textView(cOperation));
             r.workload = workloadCache.intern(s.textView(cWorkload));
             if (r.operation >= m_textFlags.size())
@@ -299,7 +300,7 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
             if (sender.empty())
                 sender = trim(s.textView(cUser));
             r.sender = users.intern(toLowerAscii(sender));
-            r.ip = ipCache.intern(s.textView(cIp));
+            r.ip = ips.intern(s.textView(cIp));
             r.messageId = others.intern(s.textView(cMessageId));
             r.firstRecipient = static_cast<std::uint32_t>(recipients.size());
             std::string_view list = s.textView(cRecipients);

@@ -2,6 +2,8 @@
 // negatives, with the severity, user and IP an investigator would act on.
 #include "detectcase.h"
 
+#include <cstring>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -53,6 +55,7 @@ private slots:
     void externalIsJudgedAgainstTenantDomains();
     void bulkCountsRecipientsFromMessageTrace();
     void findingsAreInStableOrder();
+    void takeoverThroughTheRealReaders();
 };
 
 void TestDetectors::branchFiresOnPositiveOnly_data()
@@ -389,6 +392,60 @@ void TestDetectors::findingsAreInStableOrder()
     QCOMPARE(r.findings[1].detector, std::string("BulkEmailSending"));
     QCOMPARE(r.findings[2].detector, std::string("InboxRuleManipulation"));
     QVERIFY(std::is_sorted(r.findings.begin(), r.findings.end(), findingLess));
+}
+
+void TestDetectors::takeoverThroughTheRealReaders()
+{
+    // A Graph sign-ins export and a Purview audit export, imported as a user would: Alice at home
+    // in Paris, then a high-risk sign-in from Lagos 25 minutes later, a forwarding rule and a
+    // burst of sends from the attacker's address.
+    DetectCase c;
+    auto signIn = [](const char *id, const char *time, const char *ip, const char *city, const char *cc, double lat,
+                     double lon, const char *risk, const char *types) {
+        return QStringLiteral(R"({"id":"%1","createdDateTime":"%2","userPrincipalName":"Alice@Contoso.com","appDisplayName":"Office 365 Exchange Online","ipAddress":"%3","clientAppUsed":"Browser","isInteractive":true,"status":{"errorCode":0,"failureReason":"Other."},"riskLevelDuringSignIn":"%4","riskState":"%5","riskEventTypes_v2":[%6],"location":{"city":"%7","countryOrRegion":"%8","geoCoordinates":{"latitude":%9,"longitude":%10}}})")
+            .arg(QLatin1String(id), QLatin1String(time), QLatin1String(ip), QLatin1String(risk),
+                 QLatin1String(std::strcmp(risk, "none") ? "atRisk" : "none"), QLatin1String(types), QLatin1String(city),
+                 QLatin1String(cc))
+            .arg(lat)
+            .arg(lon);
+    };
+    const QString graph = QStringLiteral("{\"@odata.context\":\"https://graph.microsoft.com/v1.0/$metadata#auditLogs/signIns\",\"value\":[")
+        + signIn("s1", "2024-03-01T08:55:00Z", "198.51.100.1", "Paris", "FR", 48.8566, 2.3522, "none", "")
+        + QLatin1Char(',')
+        + signIn("s2", "2024-03-01T09:20:00Z", "203.0.113.66", "Lagos", "NG", 6.5244, 3.3792, "high", "\"unfamiliarFeatures\"")
+        + QStringLiteral("]}");
+    const QString path = c.dir() + QStringLiteral("/signins.json");
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(graph.toUtf8());
+    f.close();
+    const ImportReport report = importFiles(c.store(), {path.toStdString()}, {});
+    QCOMPARE(report.files.size(), std::size_t(1));
+    QCOMPARE(report.files[0].source.format, std::string("graph-signins-json"));
+    QCOMPARE(report.files[0].source.imported, std::int64_t(2));
+    c.audit("New-InboxRule", "Alice@Contoso.com", "2024-03-01T09:25:00", "203.0.113.66:40123",
+            parameters({{"Name", ".."}, {"ForwardTo", "drop@evil.example"}, {"DeleteMessage", "True"}}));
+    c.sends("Alice@Contoso.com", "2024-03-01T09:30:00Z", 70, 40, "203.0.113.66");
+
+    const DetectionResult r = c.detect();
+    for (const char *detector : {"RiskySignIn", "ImpossibleTravel", "InboxRuleManipulation", "BulkEmailSending"}) {
+        const auto found = findingsOf(r, detector, kAlice);
+        QVERIFY2(found.size() == 1, detector);
+        const auto &ips = found.front()->ips;
+        QVERIFY2(std::find(ips.begin(), ips.end(), "203.0.113.66") != ips.end(), detector);
+        QVERIFY2(found.front()->severity >= Severity::Medium, detector);
+    }
+    const auto travel = findingsOf(r, "ImpossibleTravel", kAlice);
+    QCOMPARE(details(*travel.front()).value(QStringLiteral("from")).toObject().value(QStringLiteral("location_source")).toString(),
+             QStringLiteral("log"));
+
+    // The seed's clock-hour bins miss the rest of the story: Paris at 08:55 and Lagos at 09:20
+    // are in two bins, and the 70 sends from 09:30 to 10:16 are 45 + 25.
+    const DetectionResult seed = c.detect(Profile::Seed);
+    QCOMPARE(findingsOf(seed, "RiskySignIn", kAlice).size(), std::size_t(1));
+    QCOMPARE(findingsOf(seed, "InboxRuleManipulation", kAlice).size(), std::size_t(1));
+    QCOMPARE(findingsOf(seed, "ImpossibleTravel", kAlice).size(), std::size_t(0));
+    QCOMPARE(findingsOf(seed, "BulkEmailSending", kAlice).size(), std::size_t(0));
 }
 
 QTEST_GUILESS_MAIN(TestDetectors)
