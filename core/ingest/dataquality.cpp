@@ -31,6 +31,12 @@ std::string logFamily(const std::string &formatId)
         return "message trace";
     if (formatId.find("inbox-rules") != std::string::npos)
         return "rule snapshot";
+    // Directory and endpoint logs are other logs than the mailbox audit: comparing their time
+    // ranges with it would only raise false gaps and overlaps.
+    if (formatId.find("directory-audit") != std::string::npos)
+        return "directory audit";
+    if (formatId.find("defender") != std::string::npos)
+        return "defender";
     return "audit";
 }
 

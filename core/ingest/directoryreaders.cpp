@@ -2,6 +2,7 @@
 // logs (AuditLogs) and Defender XDR advanced hunting exports.
 #include "ingest/auditfields.h"
 #include "ingest/formatreader.h"
+#include "ingest/signinfields.h"
 
 #include "util/ipaddr.h"
 #include "util/strings.h"
@@ -103,9 +104,13 @@ bool normalizeDirectoryAudit(const Fields &record, DateOrder order, Event &event
     event.user = toLowerAscii(user);
     event.app = std::string(!appName.empty() ? appName : appId);
 
+    // Azure Monitor writes "<null>" where an application, not a user, made the change.
+    auto absent = [](std::string_view v) { return v.empty() || v == "<null>" || v == "null"; };
     std::string_view ip = audit.text("initiatedBy.user.ipAddress");
-    if (ip.empty())
+    if (absent(ip))
         ip = firstOf(audit, envelope, {"callerIpAddress", "InitiatingIpAddress"});
+    if (absent(ip))
+        ip = {};
     if (!ip.empty() && !normalizeIp(ip, event.ip)) {
         *reason = "unreadable initiator IP address '" + std::string(ip.substr(0, 60)) + "'";
         return false;
@@ -231,6 +236,13 @@ public:
 protected:
     bool normalize(const Fields &record, DateOrder order, Event &event, std::string *reason) const override
     {
+        // Azure Monitor streams (storage blobs, Event Hub) mix categories line by line: the
+        // sign-ins among them are read as sign-ins, not as directory changes.
+        const std::string_view category = trim(record.text("category"));
+        if (!category.empty() && findI(category, "SignIn") != std::string_view::npos) {
+            if (const auto properties = record.object("properties"))
+                return normalizeSignInRecord(*properties, &record, order, event, reason);
+        }
         return normalizeDirectoryAudit(record, order, event, reason);
     }
 };
@@ -356,6 +368,11 @@ protected:
 };
 
 } // namespace
+
+bool normalizeDirectoryAuditRecord(const Fields &record, DateOrder order, Event &event, std::string *reason)
+{
+    return normalizeDirectoryAudit(record, order, event, reason);
+}
 
 void addDirectoryReaders(std::vector<std::unique_ptr<FormatReader>> &readers)
 {

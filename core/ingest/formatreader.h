@@ -41,6 +41,8 @@ public:
     virtual void warn(std::int64_t line, std::string_view reason) = 0;
     virtual bool cancelled() const = 0;
     virtual void progress(std::size_t bytesRead) = 0;
+    // A reader's look ahead (deciding the date order) has scanned this far; nothing is read yet.
+    virtual void prepassProgress(std::size_t bytesScanned) { (void)bytesScanned; }
 };
 
 struct ReadOptions
@@ -52,6 +54,7 @@ struct ReadResult
 {
     std::string dateOrder;     // "mdy", "dmy", or empty when the times were unambiguous
     std::string dateOrderNote; // how it was decided, for the import summary
+    std::string fatal;         // set when the file as a whole cannot be read by this reader
 };
 
 // Reads one export format into events. Readers are stateless: read() may run on any thread.

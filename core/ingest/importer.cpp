@@ -114,6 +114,15 @@ public:
             m_options.progress(m_fileIndex, bytesRead, m_textSize, m_report.source.recordsRead);
     }
 
+    void prepassProgress(std::size_t bytesScanned) override
+    {
+        // The look-ahead touched these pages; give them back until parsing reaches them again.
+        if (m_mapped)
+            m_mapped->release(bytesScanned);
+        if (m_options.progress)
+            m_options.progress(m_fileIndex, 0, m_textSize, 0);
+    }
+
     bool failed() const { return m_failed; }
     const std::string &failure() const { return m_failure; }
     std::int64_t outOfOrderLine() const { return m_outOfOrderLine; }
@@ -222,6 +231,12 @@ void importOne(CaseStore &store, FileReport &report, const ImportOptions &option
     report.source.dateOrderNote = result.dateOrderNote;
     report.unplacedIps = enricher.unplacedAddresses();
 
+    if (!result.fatal.empty()) {
+        store.abortImport();
+        report.status = FileReport::Status::Unrecognised;
+        report.error = result.fatal;
+        return;
+    }
     if (sink.failed()) {
         store.abortImport();
         report.status = FileReport::Status::Failed;

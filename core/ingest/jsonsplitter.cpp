@@ -73,6 +73,39 @@ JsonLayout JsonSplitter::detectLayout(std::string_view text)
     return JsonLayout::Sequence;
 }
 
+std::string JsonSplitter::withoutTrailingCommas(std::string_view json, std::size_t *firstComma)
+{
+    std::string out;
+    out.reserve(json.size());
+    *firstComma = std::string_view::npos;
+    bool inString = false;
+    for (std::size_t i = 0; i < json.size(); ++i) {
+        const char c = json[i];
+        if (inString) {
+            out.push_back(c);
+            if (c == '\\' && i + 1 < json.size())
+                out.push_back(json[++i]);
+            else if (c == '"')
+                inString = false;
+            continue;
+        }
+        if (c == '"') {
+            inString = true;
+        } else if (c == ',') {
+            std::size_t j = i + 1;
+            while (j < json.size() && isSpace(json[j]))
+                ++j;
+            if (j < json.size() && (json[j] == '}' || json[j] == ']')) {
+                if (*firstComma == std::string_view::npos)
+                    *firstComma = i;
+                continue;
+            }
+        }
+        out.push_back(c);
+    }
+    return out;
+}
+
 std::size_t JsonSplitter::skipWhitespace(std::size_t pos)
 {
     while (pos < m_text.size() && isSpace(m_text[pos]))
@@ -203,6 +236,21 @@ bool JsonSplitter::next(JsonSpan &span)
     }
     const std::size_t start = m_pos;
     const std::size_t end = std::max(skipValue(start), start + 1); // a stray ',' '}' ']' must still advance
+    if (!m_inArray && m_text[start] == '{') {
+        // JSON lines: a record left open (a line cut short, a stray quote) must not swallow the
+        // records after it. A '{' at the start of a line begins the next top-level record, since
+        // nested objects are never at column 0, not even in pretty-printed output.
+        const std::size_t next = m_text.find("\n{", start);
+        if (next != std::string_view::npos && (end == std::string_view::npos || end > next + 1)) {
+            std::size_t stop = next;
+            while (stop > start && (m_text[stop - 1] == '\r' || m_text[stop - 1] == '\n'))
+                --stop;
+            span = {start, stop - start, lineAt(start), true};
+            setProblem(start, "the record is cut off: it is not closed before the next one begins");
+            m_pos = next + 1;
+            return true; // the caller rejects it with the problem's reason
+        }
+    }
     if (end == std::string_view::npos) {
         span = {start, size - start, lineAt(start), true};
         setProblem(start, "the last record is cut off: the file looks truncated");

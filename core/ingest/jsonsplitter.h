@@ -31,6 +31,9 @@ public:
     explicit JsonSplitter(std::string_view text);
 
     static JsonLayout detectLayout(std::string_view text);
+    // The text with every comma that directly precedes '}' or ']' (outside strings) removed;
+    // *firstComma is the offset of the first one removed, or npos when there was none.
+    static std::string withoutTrailingCommas(std::string_view json, std::size_t *firstComma);
     JsonLayout layout() const { return m_layout; }
 
     // Next record span; false at the end. problem() is set when the step found damage: with a

@@ -58,7 +58,11 @@ bool MappedFile::open(const std::string &path, std::string *error)
 void MappedFile::release(std::uint64_t upTo)
 {
     const std::size_t end = std::min<std::size_t>(upTo, m_size) / kPage * kPage;
-    if (end <= m_released || !m_size)
+    if (!m_size)
+        return;
+    if (end < m_released)
+        m_released = 0; // a new pass started from the beginning
+    if (end == m_released)
         return;
     madvise(const_cast<char *>(m_data) + m_released, end - m_released, MADV_DONTNEED);
     m_released = end;

@@ -19,7 +19,8 @@ public:
     bool open(const std::string &path, std::string *error);
     std::string_view bytes() const { return {m_data, m_size}; }
     std::uint64_t size() const { return m_size; }
-    // Drops resident pages below offset (they are read again from the file if touched).
+    // Drops resident pages below offset (they are read again from the file if touched). Calls
+    // may come from several passes: each drops what lies between its last call and upTo.
     void release(std::uint64_t upTo);
 
 private:

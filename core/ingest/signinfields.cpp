@@ -273,10 +273,16 @@ bool normalizeSignInRecord(const Fields &record, const Fields *envelope, DateOrd
         statusText = {};
     if (!code.empty()) {
         std::int64_t value = 0;
-        if (!parseInteger(code.value, value))
+        if (parseInteger(code.value, value)) {
+            event.resultCode = value;
+        } else if (iequals(trim(code.value), "Success")) {
+            // Some forwarders (and SIEM test fixtures) write the outcome as a word; "Success"
+            // can only mean 0. A failure word says nothing of which failure: rejected below.
+            event.resultCode = 0;
+        } else {
             return fail(reason, "result code " + quoted(code.value) + " in " + std::string(code.name)
                                     + " is not a number");
-        event.resultCode = value;
+        }
     } else if (iequals(statusText, "Success")) {
         event.resultCode = 0; // the portal CSV when its error code column is empty
     }

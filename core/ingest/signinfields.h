@@ -37,6 +37,9 @@ bool normalizeSignInRecord(const Fields &record, const Fields *envelope, DateOrd
 
 // Reads "/Date(1618834399483)/" and "/Date(1618834399483+0000)/" (Windows PowerShell 5.1
 // ConvertTo-Json of a DateTime) as milliseconds since the epoch.
+// The Entra directory audit normaliser (directoryreaders.cpp), for streams that mix both logs.
+bool normalizeDirectoryAuditRecord(const Fields &record, DateOrder order, Event &event, std::string *reason);
+
 std::optional<std::int64_t> parseMicrosoftJsonDate(std::string_view text) noexcept;
 
 } // namespace mp

@@ -126,10 +126,13 @@ public:
 protected:
     bool normalize(const Fields &record, DateOrder order, Event &event, std::string *reason) const override
     {
-        // Event Hub streams mix categories; only the sign-in ones belong here.
+        // Event Hub streams mix categories line by line: directory changes (AuditLogs) among
+        // the sign-ins are read as what they are; other categories are not ours to read.
         const std::string_view category = trim(record.text("category"));
         if (!category.empty() && findI(category, "SignIn") == std::string_view::npos) {
-            *reason = "category '" + std::string(category) + "' is not a sign-in log";
+            if (iequals(category, "AuditLogs"))
+                return normalizeDirectoryAuditRecord(record, order, event, reason);
+            *reason = "category '" + std::string(category) + "' is not a sign-in or directory audit log";
             return false;
         }
         const auto properties = record.object("properties");

@@ -205,29 +205,30 @@ void bindTristate(Statement &s, int index, int value)
         s.bind(index, value);
 }
 
+// The event outlives the statement's step, so its text is bound without copying.
 void bindEvent(Statement &s, int first, const Event &e)
 {
     int i = first;
     s.bind(i++, static_cast<int>(e.kind));
     bindOptionalInt(s, i++, e.timeMs, kNoTime);
-    s.bind(i++, e.recordId);
-    s.bind(i++, e.user);
-    s.bind(i++, e.ip);
-    s.bind(i++, e.operation);
-    s.bind(i++, e.workload);
-    s.bind(i++, e.recordType);
-    s.bind(i++, e.app);
-    s.bind(i++, e.clientApp);
-    s.bind(i++, e.userAgent);
+    s.bindStatic(i++, e.recordId);
+    s.bindStatic(i++, e.user);
+    s.bindStatic(i++, e.ip);
+    s.bindStatic(i++, e.operation);
+    s.bindStatic(i++, e.workload);
+    s.bindStatic(i++, e.recordType);
+    s.bindStatic(i++, e.app);
+    s.bindStatic(i++, e.clientApp);
+    s.bindStatic(i++, e.userAgent);
     bindOptionalInt(s, i++, e.resultCode, kNoResult);
-    s.bind(i++, e.resultStatus);
-    s.bind(i++, e.riskLevel);
-    s.bind(i++, e.riskState);
-    s.bind(i++, e.riskEventTypes);
+    s.bindStatic(i++, e.resultStatus);
+    s.bindStatic(i++, e.riskLevel);
+    s.bindStatic(i++, e.riskState);
+    s.bindStatic(i++, e.riskEventTypes);
     bindTristate(s, i++, e.isRisky);
     bindTristate(s, i++, e.isInteractive);
-    s.bind(i++, e.country);
-    s.bind(i++, e.city);
+    s.bindStatic(i++, e.country);
+    s.bindStatic(i++, e.city);
     if (e.hasCoordinates()) {
         s.bind(i++, e.latitude);
         s.bind(i++, e.longitude);
@@ -237,18 +238,18 @@ void bindEvent(Statement &s, int first, const Event &e)
     }
     s.bind(i++, static_cast<int>(e.geoSource));
     bindOptionalInt(s, i++, e.asn, 0);
-    s.bind(i++, e.asOrg);
-    s.bind(i++, e.sessionId);
-    s.bind(i++, e.correlationId);
-    s.bind(i++, e.subject);
-    s.bind(i++, e.messageId);
+    s.bindStatic(i++, e.asOrg);
+    s.bindStatic(i++, e.sessionId);
+    s.bindStatic(i++, e.correlationId);
+    s.bindStatic(i++, e.subject);
+    s.bindStatic(i++, e.messageId);
     bindOptionalInt(s, i++, e.sizeBytes, -1);
-    s.bind(i++, e.sender);
-    s.bind(i++, e.recipients);
-    s.bind(i++, e.ruleName);
-    s.bind(i++, e.parameters);
-    s.bind(i++, e.forwardTargets);
-    s.bind(i++, e.objectId);
+    s.bindStatic(i++, e.sender);
+    s.bindStatic(i++, e.recipients);
+    s.bindStatic(i++, e.ruleName);
+    s.bindStatic(i++, e.parameters);
+    s.bindStatic(i++, e.forwardTargets);
+    s.bindStatic(i++, e.objectId);
     s.bind(i++, e.sourceId);
     s.bind(i++, e.line);
     s.bind(i++, static_cast<std::int64_t>(e.rawOffset));
@@ -383,8 +384,10 @@ bool CaseStore::open(const std::string &path, bool create, std::string *error)
         return false;
     }
     probe = Statement();
-    if (!m_db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-                   "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;")) {
+    // 64 KiB pages (effective for a new case only): rows of ~500 bytes and bulk appends make
+    // fewer, larger B-tree pages much cheaper to write (about a fifth off a large import).
+    if (!m_db.exec("PRAGMA page_size=65536; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                   "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;")) {
         setError(error, path + ": " + m_db.errorMessage());
         close();
         return false;
@@ -614,7 +617,8 @@ CaseStore::InsertResult CaseStore::insertEvent(const Event &event)
         raw = m_importText.substr(event.rawOffset, event.rawLength);
     m_insertEvent.bind(1, static_cast<std::int64_t>(dedupKey(event, raw)));
     bindEvent(m_insertEvent, 2, event);
-    if (!m_insertEvent.run())
+    // Every parameter is bound again for each row, so the bindings need not be cleared.
+    if (!m_insertEvent.runKeepBindings())
         return InsertResult::Failed;
     return m_db.changes() > 0 ? InsertResult::Inserted : InsertResult::Duplicate;
 }
@@ -643,13 +647,18 @@ bool CaseStore::finishImport(const SourceFile &source, std::string *error)
         return false;
     }
     if (m_bulk) {
+        // Sorting for the rebuild spills to a temporary file, so memory stays flat however large
+        // the import.
+        m_db.exec("PRAGMA temp_store=FILE");
         for (const auto &index : kEventIndexes) {
             if (!m_db.exec(index[1])) {
+                m_db.exec("PRAGMA temp_store=MEMORY");
                 setError(error, m_path + ": cannot rebuild index " + index[0] + ": " + m_db.errorMessage());
                 abortImport();
                 return false;
             }
         }
+        m_db.exec("PRAGMA temp_store=MEMORY");
     }
     Statement upd(m_db, "UPDATE sources SET records_read=?, imported=?, duplicates=?, rejected=?, "
                         "first_time=?, last_time=?, date_order=?, date_order_note=? WHERE id=?");

@@ -123,6 +123,15 @@ void Statement::bind(int index, std::string_view text, bool emptyIsNull)
     sqlite3_bind_text64(m_stmt, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
+void Statement::bindStatic(int index, std::string_view text, bool emptyIsNull)
+{
+    if (text.empty() && emptyIsNull) {
+        sqlite3_bind_null(m_stmt, index);
+        return;
+    }
+    sqlite3_bind_text64(m_stmt, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+}
+
 void Statement::bindBlob(int index, const void *data, std::size_t size)
 {
     sqlite3_bind_blob64(m_stmt, index, data, size, SQLITE_TRANSIENT);
@@ -147,6 +156,16 @@ bool Statement::run()
     m_failed = rc != SQLITE_DONE && rc != SQLITE_ROW;
     sqlite3_reset(m_stmt);
     sqlite3_clear_bindings(m_stmt);
+    return !m_failed;
+}
+
+bool Statement::runKeepBindings()
+{
+    if (!m_stmt)
+        return false;
+    const int rc = sqlite3_step(m_stmt);
+    m_failed = rc != SQLITE_DONE && rc != SQLITE_ROW;
+    sqlite3_reset(m_stmt);
     return !m_failed;
 }
 

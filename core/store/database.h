@@ -60,6 +60,8 @@ public:
     void bind(int index, double value);
     void bind(int index, std::string_view text, bool emptyIsNull = true);
     void bind(int index, const char *text) { bind(index, std::string_view(text)); }
+    // Binds without copying: text must stay valid and unchanged until the statement is stepped.
+    void bindStatic(int index, std::string_view text, bool emptyIsNull = true);
     void bindBlob(int index, const void *data, std::size_t size);
 
     // Returns true while a row is available; false when done or on error (see failed()).
@@ -67,6 +69,8 @@ public:
     bool failed() const { return m_failed; }
     // Steps once, expecting no row; resets for reuse. Returns false on error.
     bool run();
+    // Like run() but leaves the bindings in place: for hot loops that rebind every parameter.
+    bool runKeepBindings();
     void reset();
 
     int columnCount() const;
