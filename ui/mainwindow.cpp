@@ -1,0 +1,718 @@
+#include "ui/mainwindow.h"
+
+#include "geo/geodb.h"
+#include "ingest/dataquality.h"
+#include "ui/backgroundpool.h"
+#include "ui/elidemiddledelegate.h"
+#include "ui/eventfilterbar.h"
+#include "ui/eventspanel.h"
+#include "ui/eventtablemodel.h"
+#include "ui/importlogmodel.h"
+#include "ui/importrunner.h"
+#include "ui/itemroles.h"
+#include "ui/recordview.h"
+#include "ui/sourcetablemodel.h"
+#include "ui/textformat.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLayout>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTimer>
+#include <QtConcurrent>
+
+#include <map>
+
+namespace mp::ui {
+
+namespace {
+
+const QString kCaseSuffix = QStringLiteral("mpcase");
+const QString kCaseFilter = QStringLiteral("Mailpivot cases (*.mpcase)");
+const QString kLogFilter = QStringLiteral(
+    "Log exports (*.csv *.json *.jsonl *.txt *.tsv);;All files (*)");
+
+QTableView *makeTable(QAbstractItemModel *model, QWidget *parent)
+{
+    auto *proxy = new QSortFilterProxyModel(parent);
+    proxy->setSourceModel(model);
+    proxy->setSortRole(SortRole);
+    auto *view = new QTableView(parent);
+    view->setModel(proxy);
+    view->setSortingEnabled(true);
+    view->sortByColumn(-1, Qt::AscendingOrder); // model order until the analyst sorts
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setAlternatingRowColors(true);
+    view->setWordWrap(false);
+    view->setShowGrid(false);
+    view->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
+    view->verticalHeader()->hide();
+    view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
+    view->horizontalHeader()->setStretchLastSection(true);
+    view->horizontalHeader()->setHighlightSections(false);
+    view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    view->horizontalHeader()->setSectionsMovable(true);
+    return view;
+}
+
+int textWidth(const QWidget *w, const char *sample)
+{
+    return w->fontMetrics().horizontalAdvance(QString::fromUtf8(sample)) + 18;
+}
+
+QString plural(qsizetype n)
+{
+    return n == 1 ? QString() : QStringLiteral("s");
+}
+
+bool isCaseFile(const QString &path)
+{
+    return QFileInfo(path).suffix().compare(kCaseSuffix, Qt::CaseInsensitive) == 0;
+}
+
+} // namespace
+
+MainWindow::MainWindow(const Options &options)
+    : m_options(options)
+{
+    setObjectName(QStringLiteral("MainWindow"));
+    setAcceptDrops(true);
+    m_importer = new ImportRunner(this);
+    createPanels();
+    createActions();
+    createStatusBar();
+    resize(1440, 900);
+    resetLayout();
+    if (m_options.persistent)
+        restoreSettings();
+    connect(m_importer, &ImportRunner::progress, this, &MainWindow::onImportProgress);
+    connect(m_importer, &ImportRunner::finished, this, &MainWindow::onImportFinished);
+    startGeoLoad();
+    updateTitle();
+    m_events->view()->setFocus();
+}
+
+MainWindow::~MainWindow()
+{
+    m_importer->cancel();
+}
+
+// --- panels ---------------------------------------------------------------------------------
+
+void MainWindow::createPanels()
+{
+    // Events are the central view; every other panel is a dock around them.
+    m_events = new EventsPanel(this);
+    setCentralWidget(m_events);
+    setDockOptions(AnimatedDocks | AllowNestedDocks | AllowTabbedDocks | GroupedDragging);
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
+
+    m_record = new RecordView(this);
+    m_importLog = new ImportLogModel(this);
+    m_importLogView = makeTable(m_importLog, this);
+    m_importLogView->horizontalHeader()->resizeSection(ImportLogModel::File, textWidth(this, "signins-2024-03.json"));
+    m_importLogView->horizontalHeader()->resizeSection(ImportLogModel::Line, textWidth(this, "1,234,567"));
+    m_importLogView->horizontalHeader()->resizeSection(ImportLogModel::Severity, textWidth(this, "rejected row") + 20);
+    // One line a problem, the whole reason in the tool tip: a log of a thousand rejected rows
+    // must stay scannable.
+    m_importLogView->setItemDelegateForColumn(ImportLogModel::File, new ElideMiddleDelegate(m_importLogView));
+    m_sources = new SourceTableModel(this);
+    m_sourcesView = makeTable(m_sources, this);
+    {
+        QHeaderView *h = m_sourcesView->horizontalHeader();
+        h->resizeSection(SourceTableModel::File, textWidth(this, "signins-2024-03.json"));
+        h->resizeSection(SourceTableModel::Size, textWidth(this, "123.4 MB"));
+        h->resizeSection(SourceTableModel::Sha256, m_sourcesView->fontMetrics().horizontalAdvance(QLatin1Char('0')) * 20 + 18);
+        h->resizeSection(SourceTableModel::Format, textWidth(this, "sentinel-officeactivity-csv"));
+        for (const int c : {SourceTableModel::RecordsRead, SourceTableModel::Imported, SourceTableModel::Duplicates,
+                            SourceTableModel::Rejected})
+            h->resizeSection(c, textWidth(this, "Duplicates"));
+        for (const int c : {SourceTableModel::ImportedAt, SourceTableModel::FirstEvent, SourceTableModel::LastEvent})
+            h->resizeSection(c, textWidth(this, "2024-03-12 08:01:15"));
+        h->resizeSection(SourceTableModel::Encoding, textWidth(this, "utf-8-bom, dates mdy"));
+    }
+    for (const int c : {SourceTableModel::File, SourceTableModel::Sha256, SourceTableModel::Path})
+        m_sourcesView->setItemDelegateForColumn(c, new ElideMiddleDelegate(m_sourcesView));
+
+    connect(m_events, &EventsPanel::eventSelected, this, &MainWindow::onEventSelected);
+    connect(m_events->model(), &EventTableModel::queryStarted, this, [this] {
+        if (m_countLabel && m_eventsShown)
+            m_countLabel->setText(m_countLabel->text().section(QStringLiteral(" · "), 0, 0) + QStringLiteral(" · searching…"));
+    });
+    connect(m_events->model(), &EventTableModel::queryFinished, this,
+            [this](qint64 matches, qint64 total, qint64 elapsedMs) {
+                m_eventsShown = true;
+                const bool filtered = m_events->model()->query().filters();
+                QString text = filtered ? QStringLiteral("%1 of %2 events").arg(formatCount(matches), formatCount(total))
+                                        : QStringLiteral("%1 events").arg(formatCount(total));
+                text += QStringLiteral(" · %1 ms").arg(elapsedMs);
+                m_countLabel->setText(text);
+                m_countLabel->setToolTip(QStringLiteral("Rows matching the filters, and the time the last query took"));
+                emit eventsShown(matches, total);
+            });
+    connect(m_events->model(), &EventTableModel::queryFailed, this, [this](const QString &error) {
+        statusBar()->showMessage(QStringLiteral("The events query failed: %1").arg(error), 10000);
+    });
+}
+
+QDockWidget *MainWindow::addPanel(const QString &id, const QString &title, QWidget *widget, Qt::DockWidgetArea area)
+{
+    auto *dock = new QDockWidget(title, this);
+    dock->setObjectName(QStringLiteral("dock.") + id);
+    dock->setWidget(widget);
+    dock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    addDockWidget(area, dock);
+    if (m_panelsMenu)
+        m_panelsMenu->addAction(dock->toggleViewAction());
+    return dock;
+}
+
+QDockWidget *MainWindow::panel(const QString &id) const
+{
+    return findChild<QDockWidget *>(QStringLiteral("dock.") + id, Qt::FindDirectChildrenOnly);
+}
+
+void MainWindow::resetLayout()
+{
+    QDockWidget *record = panel(QStringLiteral("record"));
+    QDockWidget *log = panel(QStringLiteral("importlog"));
+    QDockWidget *sources = panel(QStringLiteral("sources"));
+    if (!record) {
+        record = addPanel(QStringLiteral("record"), QStringLiteral("Record"), m_record, Qt::RightDockWidgetArea);
+        log = addPanel(QStringLiteral("importlog"), QStringLiteral("Import log"), m_importLogView, Qt::BottomDockWidgetArea);
+        sources = addPanel(QStringLiteral("sources"), QStringLiteral("Sources"), m_sourcesView, Qt::BottomDockWidgetArea);
+    }
+    for (QDockWidget *d : {record, log, sources}) {
+        d->setFloating(false);
+        d->show();
+    }
+    addDockWidget(Qt::RightDockWidgetArea, record);
+    addDockWidget(Qt::BottomDockWidgetArea, log);
+    splitDockWidget(log, sources, Qt::Horizontal);
+    // Dock sizes only hold once the window is laid out at its real size.
+    m_defaultSizesPending = true;
+    if (isVisible())
+        applyDefaultDockSizes();
+}
+
+void MainWindow::applyDefaultDockSizes()
+{
+    if (!m_defaultSizesPending)
+        return;
+    m_defaultSizesPending = false;
+    QDockWidget *record = panel(QStringLiteral("record"));
+    QDockWidget *log = panel(QStringLiteral("importlog"));
+    QDockWidget *sources = panel(QStringLiteral("sources"));
+    const int recordWidth = width() * 26 / 100;
+    const int bottomWidth = width() - recordWidth;
+    // resizeDocks() moves the boundary between dock areas only within what the areas' current
+    // sizes allow; pinning the side panel's width for one layout pass moves it reliably.
+    record->setFixedWidth(recordWidth);
+    log->setFixedHeight(height() * 26 / 100);
+    layout()->activate();
+    QCoreApplication::processEvents();
+    record->setMinimumWidth(0);
+    record->setMaximumWidth(QWIDGETSIZE_MAX);
+    log->setMinimumHeight(0);
+    log->setMaximumHeight(QWIDGETSIZE_MAX);
+    resizeDocks({log, sources}, {bottomWidth * 56 / 100, bottomWidth * 44 / 100}, Qt::Horizontal);
+    QCoreApplication::processEvents();
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    // After the show has laid the window out.
+    QTimer::singleShot(0, this, &MainWindow::applyDefaultDockSizes);
+}
+
+// --- actions and menus ----------------------------------------------------------------------
+
+void MainWindow::createActions()
+{
+    QMenu *file = menuBar()->addMenu(QStringLiteral("&File"));
+    QAction *newCase = file->addAction(QStringLiteral("&New case…"), this, &MainWindow::newCaseDialog);
+    newCase->setShortcut(QKeySequence::New);
+    QAction *open = file->addAction(QStringLiteral("&Open case…"), this, &MainWindow::openCaseDialog);
+    open->setShortcut(QKeySequence::Open);
+    m_recentMenu = file->addMenu(QStringLiteral("Recent cases"));
+    file->addSeparator();
+    m_importAction = file->addAction(QStringLiteral("&Import files…"), this, &MainWindow::importDialog);
+    m_importAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+    m_importAction->setStatusTip(QStringLiteral("Import sign-in, audit, message trace and inbox rule exports (or drop them on the window)"));
+    file->addSeparator();
+    m_closeAction = file->addAction(QStringLiteral("&Close case"), this, &MainWindow::closeCase);
+    m_closeAction->setShortcut(QKeySequence::Close);
+    QAction *quit = file->addAction(QStringLiteral("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+
+    m_viewMenu = menuBar()->addMenu(QStringLiteral("&View"));
+    m_panelsMenu = m_viewMenu->addMenu(QStringLiteral("Panels"));
+    for (QDockWidget *dock : findChildren<QDockWidget *>(QString(), Qt::FindDirectChildrenOnly))
+        m_panelsMenu->addAction(dock->toggleViewAction());
+    m_viewMenu->addAction(QStringLiteral("Reset layout"), this, &MainWindow::resetLayout);
+    m_viewMenu->addAction(QStringLiteral("Reset event columns"), m_events, &EventsPanel::resetColumns);
+
+    QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
+    help->addAction(QStringLiteral("&About Mailpivot"), this, [this] {
+        QMessageBox::about(this, QStringLiteral("About Mailpivot"),
+                           QStringLiteral("<b>Mailpivot %1</b><p>Investigates compromised Microsoft 365 mailboxes from "
+                                          "sign-in and audit log exports, offline.</p><p>%2</p>")
+                               .arg(QCoreApplication::applicationVersion(),
+                                    m_geo ? qstr(m_geo->attribution()).toHtmlEscaped() : QString()));
+    });
+    updateRecentMenu();
+}
+
+void MainWindow::createStatusBar()
+{
+    m_caseLabel = new QLabel(this);
+    m_caseLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_countLabel = new QLabel(this);
+    m_importLabel = new QLabel(this);
+    m_importProgress = new QProgressBar(this);
+    m_importProgress->setRange(0, 1000);
+    m_importProgress->setMaximumWidth(220);
+    m_importProgress->setTextVisible(false);
+    m_cancelButton = new QPushButton(QStringLiteral("Cancel"), this);
+    m_cancelButton->setToolTip(QStringLiteral("Stop the import; the file being read is rolled back"));
+    connect(m_cancelButton, &QPushButton::clicked, this, [this] {
+        m_importer->cancel();
+        m_cancelButton->setEnabled(false);
+        m_importLabel->setText(QStringLiteral("Cancelling…"));
+    });
+    m_geoLabel = new QLabel(this);
+    statusBar()->addWidget(m_caseLabel, 1);
+    statusBar()->addWidget(m_countLabel);
+    statusBar()->addPermanentWidget(m_importLabel);
+    statusBar()->addPermanentWidget(m_importProgress);
+    statusBar()->addPermanentWidget(m_cancelButton);
+    statusBar()->addPermanentWidget(m_geoLabel);
+    for (QWidget *w : {static_cast<QWidget *>(m_importLabel), static_cast<QWidget *>(m_importProgress),
+                       static_cast<QWidget *>(m_cancelButton)})
+        w->hide();
+}
+
+QString MainWindow::statusText() const
+{
+    QStringList parts;
+    for (const QLabel *l : {m_caseLabel, m_countLabel, m_importLabel, m_geoLabel}) {
+        if (!l->text().isEmpty() && !l->isHidden())
+            parts << l->text();
+    }
+    return parts.join(QStringLiteral(" | "));
+}
+
+void MainWindow::updateTitle()
+{
+    if (m_casePath.isEmpty()) {
+        setWindowTitle(QStringLiteral("Mailpivot"));
+        m_caseLabel->setText(QStringLiteral("No case open: File › New case or Open case"));
+        m_countLabel->clear();
+    } else {
+        setWindowTitle(QStringLiteral("%1 — Mailpivot").arg(QFileInfo(m_casePath).fileName()));
+        m_caseLabel->setText(QDir::toNativeSeparators(m_casePath));
+    }
+    m_importAction->setEnabled(true);
+    m_closeAction->setEnabled(hasCase());
+}
+
+void MainWindow::showError(const QString &title, const QString &text)
+{
+    statusBar()->showMessage(text, 15000);
+    if (!m_options.quiet)
+        QMessageBox::warning(this, title, text);
+}
+
+// --- GeoIP ----------------------------------------------------------------------------------
+
+void MainWindow::startGeoLoad()
+{
+    if (m_options.geoDataDir == QStringLiteral("-")) {
+        m_geoLabel->setText(QStringLiteral("GeoIP off"));
+        return;
+    }
+    const std::string dir = m_options.geoDataDir.isEmpty() ? GeoDb::defaultDataDir() : m_options.geoDataDir.toStdString();
+    connect(&m_geoLoad, &QFutureWatcher<GeoLoad>::finished, this, [this] {
+        if (m_geoLoad.future().resultCount() == 0)
+            return;
+        const GeoLoad load = m_geoLoad.result();
+        m_geo = load.geo;
+        m_importer->setGeoDb(m_geo);
+        if (m_geo) {
+            // The first credit (the city database's) stays in view; all of them are in the tool
+            // tip and the About box.
+            const QString credits = qstr(m_geo->attribution());
+            m_geoLabel->setText(credits.section(QStringLiteral("; "), 0, 0));
+            m_geoLabel->setToolTip(credits);
+        } else {
+            m_geoLabel->setText(QStringLiteral("No GeoIP data: addresses are not placed"));
+            m_geoLabel->setToolTip(QStringLiteral("Run scripts/fetch-data.sh to fetch the offline databases"));
+        }
+        for (const std::string &p : load.problems)
+            m_importLog->addEntry({QStringLiteral("(GeoIP)"), {}, 0, ImportLogModel::Level::Warning, qstr(p)});
+    });
+    m_geoLoad.setFuture(QtConcurrent::run(backgroundPool(), [dir] {
+        GeoLoad load;
+        auto geo = std::make_shared<GeoDb>();
+        if (!geo->openDataDir(dir, &load.problems) && load.problems.empty())
+            load.problems.push_back("no GeoIP data in " + dir + ": run scripts/fetch-data.sh");
+        if (geo->isOpen())
+            load.geo = std::move(geo);
+        return load;
+    }));
+}
+
+// --- cases ----------------------------------------------------------------------------------
+
+bool MainWindow::openCase(const QString &path, QString *error)
+{
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    if (!QFileInfo::exists(absolute)) {
+        const QString text = QStringLiteral("%1: no such case").arg(QDir::toNativeSeparators(absolute));
+        if (error)
+            *error = text;
+        showError(QStringLiteral("Open case"), text);
+        return false;
+    }
+    closeCase();
+    std::string message;
+    if (!m_case.open(absolute.toStdString(), false, &message)) {
+        const QString text = QString::fromStdString(message);
+        if (error)
+            *error = text;
+        showError(QStringLiteral("Open case"), text);
+        return false;
+    }
+    QString eventsError;
+    if (!m_events->openCase(absolute, &eventsError)) {
+        m_case.close();
+        if (error)
+            *error = eventsError;
+        showError(QStringLiteral("Open case"), eventsError);
+        return false;
+    }
+    m_casePath = absolute;
+    m_eventsShown = false;
+    m_countLabel->setText(QStringLiteral("Loading events…"));
+    reloadCaseInfo();
+    addRecentCase(absolute);
+    updateTitle();
+    emit caseOpened(absolute);
+    return true;
+}
+
+bool MainWindow::createCase(const QString &path, QString *error)
+{
+    QString target = QFileInfo(path).absoluteFilePath();
+    if (QFileInfo(target).suffix().isEmpty())
+        target += QStringLiteral(".") + kCaseSuffix;
+    CaseStore store;
+    std::string message;
+    if (!store.open(target.toStdString(), true, &message)) {
+        const QString text = QString::fromStdString(message);
+        if (error)
+            *error = text;
+        showError(QStringLiteral("New case"), text);
+        return false;
+    }
+    store.close();
+    return openCase(target, error);
+}
+
+void MainWindow::closeCase()
+{
+    if (!hasCase())
+        return;
+    m_importer->cancel();
+    m_events->closeCase();
+    m_record->clear();
+    m_sources->setSources({});
+    m_importLog->clear();
+    m_case.close();
+    m_casePath.clear();
+    m_eventsShown = false;
+    updateTitle();
+    emit caseClosed();
+}
+
+void MainWindow::reloadCaseInfo()
+{
+    std::vector<SourceFile> sources = m_case.sources();
+    std::map<std::int64_t, QString> names;
+    for (const SourceFile &s : sources)
+        names[s.id] = qstr(s.name);
+    m_importLog->setStoredProblems(m_case.problems(), names);
+    m_importLog->setCaseWarnings(caseWarnings(m_case));
+    m_sources->setSources(std::move(sources));
+}
+
+QStringList MainWindow::recentCases() const
+{
+    return QSettings().value(QStringLiteral("recentCases")).toStringList();
+}
+
+void MainWindow::addRecentCase(const QString &path)
+{
+    if (!m_options.persistent)
+        return;
+    QStringList recent = recentCases();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecentCases)
+        recent.removeLast();
+    QSettings().setValue(QStringLiteral("recentCases"), recent);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = m_options.persistent ? recentCases() : QStringList();
+    for (const QString &path : recent) {
+        QAction *a = m_recentMenu->addAction(QDir::toNativeSeparators(path), this, [this, path] { openCase(path); });
+        a->setEnabled(QFileInfo::exists(path));
+    }
+    if (!recent.isEmpty()) {
+        m_recentMenu->addSeparator();
+        m_recentMenu->addAction(QStringLiteral("Clear list"), this, [this] {
+            QSettings().remove(QStringLiteral("recentCases"));
+            updateRecentMenu();
+        });
+    }
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::newCaseDialog()
+{
+    const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("New case"), QString(), kCaseFilter);
+    if (!path.isEmpty())
+        createCase(path);
+}
+
+void MainWindow::openCaseDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open case"), QString(), kCaseFilter);
+    if (!path.isEmpty())
+        openCase(path);
+}
+
+// --- import ---------------------------------------------------------------------------------
+
+void MainWindow::importDialog()
+{
+    const QStringList files = QFileDialog::getOpenFileNames(this, QStringLiteral("Import log exports"), QString(), kLogFilter);
+    if (!files.isEmpty())
+        openOrImport(files);
+}
+
+void MainWindow::openOrImport(const QStringList &paths)
+{
+    QStringList logs;
+    QString caseFile;
+    for (const QString &p : paths) {
+        if (isCaseFile(p))
+            caseFile = p;
+        else
+            logs << p;
+    }
+    if (!caseFile.isEmpty() && !openCase(caseFile))
+        return;
+    if (logs.isEmpty())
+        return;
+    if (!hasCase()) {
+        if (m_options.quiet) {
+            statusBar()->showMessage(QStringLiteral("Open or create a case before importing"), 10000);
+            return;
+        }
+        const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("New case for the imported files"),
+                                                          QString(), kCaseFilter);
+        if (path.isEmpty() || !createCase(path))
+            return;
+    }
+    importFiles(logs);
+}
+
+bool MainWindow::importFiles(const QStringList &files)
+{
+    if (!hasCase() || files.isEmpty() || m_importer->isRunning())
+        return false;
+    if (m_geoLoad.isRunning()) {
+        // The databases are memory-mapped: this wait is short, and imports need them.
+        m_geoLoad.waitForFinished();
+        QCoreApplication::sendPostedEvents(&m_geoLoad);
+    }
+    if (!m_importer->start(m_casePath, files))
+        return false;
+    m_importLabel->setText(QStringLiteral("Importing %1 file%2…").arg(files.size()).arg(plural(files.size())));
+    m_importProgress->setValue(0);
+    m_cancelButton->setEnabled(true);
+    for (QWidget *w : {static_cast<QWidget *>(m_importLabel), static_cast<QWidget *>(m_importProgress),
+                       static_cast<QWidget *>(m_cancelButton)})
+        w->show();
+    return true;
+}
+
+void MainWindow::onImportProgress(const ImportProgress &p)
+{
+    if (!m_cancelButton->isEnabled())
+        return; // cancelling
+    const double fileFraction = p.bytesTotal > 0 ? static_cast<double>(p.bytesDone) / static_cast<double>(p.bytesTotal) : 0.0;
+    const double overall = p.fileCount > 0 ? (p.fileIndex + fileFraction) / p.fileCount : 0.0;
+    m_importProgress->setValue(static_cast<int>(overall * 1000));
+    m_importLabel->setText(QStringLiteral("Importing %1 (%2 of %3) · %4 records read")
+                               .arg(p.fileName)
+                               .arg(p.fileIndex + 1)
+                               .arg(p.fileCount)
+                               .arg(formatCount(p.recordsRead)));
+}
+
+void MainWindow::onImportFinished(const ImportReport &report, bool cancelled)
+{
+    for (QWidget *w : {static_cast<QWidget *>(m_importLabel), static_cast<QWidget *>(m_importProgress),
+                       static_cast<QWidget *>(m_cancelButton)})
+        w->hide();
+    if (hasCase()) {
+        reloadCaseInfo();
+        m_importLog->addImportOutcome(report);
+        m_events->model()->refresh();
+        m_events->filterBar()->loadChoices(m_casePath);
+    }
+    std::int64_t imported = 0;
+    int problems = 0;
+    for (const FileReport &f : report.files) {
+        imported += f.status == FileReport::Status::Imported ? f.source.imported : 0;
+        problems += f.status == FileReport::Status::Imported || f.status == FileReport::Status::AlreadyImported ? 0 : 1;
+    }
+    QString message = cancelled ? QStringLiteral("Import cancelled: the file being read was rolled back; %1 records imported before")
+                                      .arg(formatCount(imported))
+                                : QStringLiteral("Imported %1 records from %2 file%3")
+                                      .arg(formatCount(imported))
+                                      .arg(report.files.size())
+                                      .arg(plural(static_cast<qsizetype>(report.files.size())));
+    if (problems > 0)
+        message += QStringLiteral(" · %1 file%2 not imported: see the Import log").arg(problems).arg(plural(problems));
+    statusBar()->showMessage(message, 15000);
+    if (problems > 0 || !report.warnings.empty()) {
+        if (QDockWidget *log = panel(QStringLiteral("importlog"))) {
+            log->show();
+            log->raise();
+        }
+    }
+    emit importFinished(report, cancelled);
+}
+
+// --- selection ------------------------------------------------------------------------------
+
+void MainWindow::onEventSelected(qint64 eventId)
+{
+    if (eventId == 0) {
+        m_record->clear();
+        return;
+    }
+    m_record->showRecord(m_case, eventId);
+}
+
+bool MainWindow::isIdle() const
+{
+    return !m_importer->isRunning() && !m_events->model()->isBusy() && !m_geoLoad.isRunning()
+           && (!hasCase() || m_eventsShown);
+}
+
+// --- settings and window events -------------------------------------------------------------
+
+void MainWindow::saveSettings()
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState(kLayoutVersion));
+    settings.setValue(QStringLiteral("events/header"), m_events->saveHeaderState());
+    settings.setValue(QStringLiteral("sources/header"), m_sourcesView->horizontalHeader()->saveState());
+    settings.setValue(QStringLiteral("importlog/header"), m_importLogView->horizontalHeader()->saveState());
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings settings;
+    if (const QByteArray geometry = settings.value(QStringLiteral("window/geometry")).toByteArray(); !geometry.isEmpty())
+        restoreGeometry(geometry);
+    if (const QByteArray state = settings.value(QStringLiteral("window/state")).toByteArray(); !state.isEmpty()) {
+        if (restoreState(state, kLayoutVersion))
+            m_defaultSizesPending = false;
+    }
+    if (const QByteArray header = settings.value(QStringLiteral("events/header")).toByteArray(); !header.isEmpty()) {
+        if (!m_events->restoreHeaderState(header))
+            m_events->resetColumns();
+    }
+    for (const auto &[key, view] : {std::pair{QStringLiteral("sources/header"), m_sourcesView},
+                                    std::pair{QStringLiteral("importlog/header"), m_importLogView}}) {
+        if (const QByteArray header = settings.value(key).toByteArray(); !header.isEmpty())
+            view->horizontalHeader()->restoreState(header);
+    }
+    updateRecentMenu();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_importer->isRunning() && !m_options.quiet) {
+        const auto answer = QMessageBox::question(
+            this, QStringLiteral("Import running"),
+            QStringLiteral("An import is still running. Cancel it (the file being read is rolled back) and quit?"));
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+    }
+    m_importer->cancel();
+    if (m_options.persistent)
+        saveSettings();
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    const QMimeData *mime = event->mimeData();
+    if (!mime->hasUrls())
+        return;
+    for (const QUrl &url : mime->urls()) {
+        if (!url.isLocalFile())
+            return;
+    }
+    event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    QStringList paths;
+    for (const QUrl &url : event->mimeData()->urls()) {
+        if (url.isLocalFile())
+            paths << url.toLocalFile();
+    }
+    if (paths.isEmpty())
+        return;
+    event->acceptProposedAction();
+    // Leave the drag-and-drop machinery before any dialog opens.
+    QMetaObject::invokeMethod(this, [this, paths] { openOrImport(paths); }, Qt::QueuedConnection);
+}
+
+} // namespace mp::ui

@@ -1,0 +1,77 @@
+#include "ui/screenshots.h"
+
+#include "ui/eventspanel.h"
+#include "ui/eventtablemodel.h"
+#include "ui/mainwindow.h"
+
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QPixmap>
+#include <QTableView>
+#include <QThread>
+
+namespace mp::ui {
+
+bool waitUntilIdle(MainWindow &window, int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired()) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        if (window.isIdle())
+            return true;
+        QThread::msleep(5);
+    }
+    return window.isIdle();
+}
+
+namespace {
+
+// The first listed event that tells part of the story (a rule, a forwarding target, a failed
+// sign-in), else the first event: a screenshot with an empty Record panel shows nothing.
+int tellingRow(const EventTableModel &model)
+{
+    const int rows = std::min(model.rowCount(), 2000);
+    int failure = -1;
+    for (int row = 0; row < rows; ++row) {
+        const QString details = model.data(model.index(row, static_cast<int>(EventColumn::Details))).toString();
+        if (details.contains(QStringLiteral("forwards to")) || details.contains(QStringLiteral("rule “")))
+            return row;
+        if (failure < 0 && model.data(model.index(row, static_cast<int>(EventColumn::Result))).toString().startsWith(QStringLiteral("failure")))
+            failure = row;
+    }
+    return failure >= 0 ? failure : (model.rowCount() > 0 ? 0 : -1);
+}
+
+} // namespace
+
+QStringList takeScreenshots(MainWindow &window, const QString &dir, QString *error, int timeoutMs)
+{
+    QStringList written;
+    if (!QDir().mkpath(dir)) {
+        if (error)
+            *error = QStringLiteral("%1: cannot create the folder").arg(dir);
+        return written;
+    }
+    if (!waitUntilIdle(window, timeoutMs)) {
+        if (error)
+            *error = QStringLiteral("the window did not settle within %1 s").arg(timeoutMs / 1000);
+        return written;
+    }
+    EventsPanel *events = window.eventsPanel();
+    if (const int row = tellingRow(*events->model()); row >= 0)
+        events->selectEvent(events->model()->eventId(row));
+    events->view()->setFocus();
+    waitUntilIdle(window, timeoutMs);
+
+    const QString path = QDir(dir).filePath(QStringLiteral("workspace.png"));
+    if (!window.grab().save(path)) {
+        if (error)
+            *error = QStringLiteral("%1: cannot write").arg(path);
+        return written;
+    }
+    written << path;
+    return written;
+}
+
+} // namespace mp::ui
