@@ -9,6 +9,47 @@ void ParseArena::reset()
 {
     m_used = 0;
     m_stringsUsed = 0;
+    m_indexesUsed = 0;
+}
+
+std::uint64_t ParseArena::keyHash(std::string_view key)
+{
+    // FNV-1a over the lower-cased bytes: keys are short and few, so simple is fast enough.
+    std::uint64_t h = 1469598103934665603ULL;
+    for (const char c : key) {
+        const auto u = static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        h = (h ^ u) * 1099511628211ULL;
+    }
+    return h;
+}
+
+const ParseArena::KeyIndex *ParseArena::index(simdjson::dom::object object)
+{
+    if (m_indexesUsed == m_indexes.size())
+        m_indexes.emplace_back();
+    KeyIndex &index = m_indexes[m_indexesUsed++];
+    index.entries.clear();
+    for (auto field : object)
+        index.entries.push_back({keyHash(field.key), field.key, field.value});
+    return &index;
+}
+
+std::optional<element> ParseArena::KeyIndex::find(std::string_view key) const
+{
+    const std::uint64_t h = keyHash(key);
+    for (const Entry &e : entries) {
+        if (e.hash != h || e.key.size() != key.size())
+            continue;
+        bool same = true;
+        for (std::size_t i = 0; i < key.size() && same; ++i) {
+            const char a = e.key[i] >= 'A' && e.key[i] <= 'Z' ? static_cast<char>(e.key[i] - 'A' + 'a') : e.key[i];
+            const char b = key[i] >= 'A' && key[i] <= 'Z' ? static_cast<char>(key[i] - 'A' + 'a') : key[i];
+            same = a == b;
+        }
+        if (same)
+            return e.value; // the first of duplicate keys, as at_key_case_insensitive does
+    }
+    return std::nullopt;
 }
 
 std::optional<element> ParseArena::parse(std::string_view json, std::string *error)
@@ -46,6 +87,7 @@ Fields::Fields(ParseArena &arena, const CsvHeader &header, const CsvRecord &row)
 Fields::Fields(ParseArena &arena, simdjson::dom::object object)
     : m_arena(&arena)
     , m_object(object)
+    , m_index(arena.index(object))
 {
 }
 
@@ -99,15 +141,15 @@ std::optional<element> Fields::resolve(std::string_view path) const
         return lookup(*parent, path.substr(dot + 1));
     }
     // JSON: try the whole path as one key first (keys may contain dots), then descend.
-    element child;
-    if (!m_object.at_key_case_insensitive(path).get(child))
+    if (auto child = m_index->find(path))
         return child;
     const std::size_t dot = path.find('.');
     if (dot == std::string_view::npos)
         return std::nullopt;
-    element head;
-    if (m_object.at_key_case_insensitive(path.substr(0, dot)).get(head))
+    const auto found = m_index->find(path.substr(0, dot));
+    if (!found)
         return std::nullopt;
+    element head = *found;
     if (head.type() == element_type::STRING) {
         // JSON held inside a JSON string (Sentinel exports do this with Parameters, Location...).
         auto parsed = m_arena->parse(std::string_view(head.get_string().value_unsafe()));

@@ -23,7 +23,26 @@ public:
     std::optional<simdjson::dom::element> parse(std::string_view json, std::string *error = nullptr);
     std::string_view keep(std::string text);
 
+    // The keys of one JSON object, hashed case-insensitively, so that the forty or so lookups a
+    // normaliser makes per record cost a hash and a few integer compares instead of a
+    // case-insensitive string scan over every key each time.
+    struct KeyIndex
+    {
+        struct Entry
+        {
+            std::uint64_t hash;
+            std::string_view key;
+            simdjson::dom::element value;
+        };
+        std::vector<Entry> entries;
+        std::optional<simdjson::dom::element> find(std::string_view key) const;
+    };
+    const KeyIndex *index(simdjson::dom::object object);
+    static std::uint64_t keyHash(std::string_view key);
+
 private:
+    std::deque<KeyIndex> m_indexes;
+    std::size_t m_indexesUsed = 0;
     std::vector<std::unique_ptr<simdjson::dom::parser>> m_parsers;
     std::size_t m_used = 0;
     std::deque<std::string> m_strings;
@@ -64,6 +83,7 @@ private:
     const CsvHeader *m_header = nullptr;
     const CsvRecord *m_row = nullptr;
     simdjson::dom::object m_object;
+    const ParseArena::KeyIndex *m_index = nullptr;
 };
 
 } // namespace mp
