@@ -13,20 +13,13 @@ bin=build/app/mailpivot
 demo=${MAILPIVOT_DEMO_DIR:-build/demo}
 rm -rf "$demo"
 mkdir -p "$demo"
-if "$bin" --help | grep -q '^  simulate'; then
-  "$bin" simulate --out "$demo/exports" --seed 1 >/dev/null
-  inputs=("$demo"/exports/*.json "$demo"/exports/*.csv)
-else
-  inputs=(tests/data/ingest/*/input*)
-fi
-"$bin" ingest "$demo/demo.mpcase" "${inputs[@]}" --quiet || true
+# The demo tenant: the seed's attack scenarios, a two-victim campaign and benign traps.
+"$bin" simulate --out "$demo/exports" --seed 1 >/dev/null
+exports=("$demo/exports/signins.json" "$demo/exports/audit.csv" "$demo/exports/messagetrace.csv")
+"$bin" ingest "$demo/demo.mpcase" "${exports[@]}"
+"$bin" detect "$demo/demo.mpcase" --tuning "$demo/exports/tuning.json" >"$demo/findings.txt"
 
-if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && "$bin" --help | grep -q 'GUI'; then
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   exec "$bin" "$demo/demo.mpcase"
 fi
-if "$bin" --help | grep -q '^  detect'; then
-  "$bin" detect "$demo/demo.mpcase"
-else
-  "$bin" sources "$demo/demo.mpcase"
-  "$bin" events "$demo/demo.mpcase" --limit 40
-fi
+cat "$demo/findings.txt"
