@@ -388,6 +388,14 @@ void MainWindow::startGeoLoad()
 bool MainWindow::openCase(const QString &path, QString *error)
 {
     const QString absolute = QFileInfo(path).absoluteFilePath();
+    if (m_importer->isRunning()) {
+        // Switching cases would cancel the import behind the analyst's back.
+        const QString text = QStringLiteral("An import is running: let it finish or cancel it before opening another case");
+        if (error)
+            *error = text;
+        showError(QStringLiteral("Open case"), text);
+        return false;
+    }
     if (!QFileInfo::exists(absolute)) {
         const QString text = QStringLiteral("%1: no such case").arg(QDir::toNativeSeparators(absolute));
         if (error)

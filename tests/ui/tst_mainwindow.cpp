@@ -200,6 +200,10 @@ void TestMainWindow::importListsErrorsInImportLog()
     QSignalSpy finished(&w, &MainWindow::importFinished);
     QVERIFY(w.importFiles({good, junk}));
     QVERIFY(w.statusText().contains(QStringLiteral("Importing")));
+    // Another case cannot be opened (and this import cancelled behind the analyst's back).
+    QString error;
+    QVERIFY(!w.openCase(m_case, &error));
+    QVERIFY(error.contains(QStringLiteral("import is running")));
     QVERIFY(finished.wait(60000));
     QVERIFY(waitForEvents(w));
 
