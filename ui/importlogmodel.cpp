@@ -42,19 +42,38 @@ void ImportLogModel::replace(Origin origin, std::vector<Entry> entries)
     endResetModel();
 }
 
-void ImportLogModel::setStoredProblems(const std::vector<ImportProblem> &problems,
-                                       const std::map<std::int64_t, QString> &sourceNames)
+void ImportLogModel::setStoredLog(const std::vector<SourceFile> &sources, const std::vector<ImportProblem> &problems)
 {
+    std::map<std::int64_t, std::vector<const ImportProblem *>> bySource;
+    for (const ImportProblem &p : problems)
+        bySource[p.sourceId].push_back(&p);
     std::vector<Entry> entries;
-    entries.reserve(problems.size());
-    for (const ImportProblem &p : problems) {
-        Entry e;
-        const auto name = sourceNames.find(p.sourceId);
-        e.file = name != sourceNames.end() ? name->second : QStringLiteral("source #%1").arg(p.sourceId);
-        e.line = p.line;
-        e.level = p.severity == "rejected" ? Level::Rejected : Level::Warning;
-        e.reason = qstr(p.reason);
-        entries.push_back(std::move(e));
+    entries.reserve(sources.size() + problems.size());
+    for (const SourceFile &s : sources) {
+        Entry file;
+        file.file = qstr(s.name);
+        file.path = qstr(s.path);
+        file.level = Level::Info;
+        file.reason = QStringLiteral("imported %1 of %2 records as %3 at %4 UTC (%5 duplicates, %6 rejected)")
+                          .arg(formatCount(s.imported), formatCount(s.recordsRead), qstr(s.format),
+                               formatTimeUtc(s.importedAtMs), formatCount(s.duplicates), formatCount(s.rejected));
+        entries.push_back(file);
+        for (const ImportProblem *p : bySource[s.id]) {
+            Entry e;
+            e.file = file.file;
+            e.path = file.path;
+            e.line = p->line;
+            e.level = p->severity == "rejected" ? Level::Rejected : Level::Warning;
+            e.reason = qstr(p->reason);
+            entries.push_back(std::move(e));
+        }
+        bySource.erase(s.id);
+    }
+    for (const auto &[sourceId, orphans] : bySource) {
+        for (const ImportProblem *p : orphans) {
+            entries.push_back({QStringLiteral("source #%1").arg(sourceId), {}, p->line,
+                               p->severity == "rejected" ? Level::Rejected : Level::Warning, qstr(p->reason)});
+        }
     }
     replace(Origin::Stored, std::move(entries));
 }
@@ -78,14 +97,9 @@ void ImportLogModel::addImportOutcome(const ImportReport &report)
         Entry e;
         e.path = QString::fromStdString(f.path);
         e.file = QFileInfo(e.path).fileName();
-        const SourceFile &s = f.source;
         switch (f.status) {
         case FileReport::Status::Imported:
-            e.level = Level::Info;
-            e.reason = QStringLiteral("imported %1 of %2 records as %3 (%4 duplicates, %5 rejected)")
-                           .arg(formatCount(s.imported), formatCount(s.recordsRead), qstr(s.format),
-                                formatCount(s.duplicates), formatCount(s.rejected));
-            break;
+            continue; // the case remembers it: setStoredLog lists it
         case FileReport::Status::AlreadyImported:
             e.level = Level::Info;
             e.reason = QStringLiteral("already in the case (same SHA-256): nothing changed");

@@ -34,13 +34,14 @@ public:
 
     explicit ImportLogModel(QObject *parent = nullptr);
 
-    // The problems kept in the case, with the names of their source files.
-    void setStoredProblems(const std::vector<ImportProblem> &problems, const std::map<std::int64_t, QString> &sourceNames);
+    // What the case remembers of its imports: one line per imported file (when, how many records,
+    // as what format) followed by the rejected rows and warnings kept for it.
+    void setStoredLog(const std::vector<SourceFile> &sources, const std::vector<ImportProblem> &problems);
     // Case-wide warnings; each import recomputes them, so they replace the previous ones.
     void setCaseWarnings(const std::vector<std::string> &warnings);
-    // One line per file of an import in this session (imported, already imported, unreadable,
-    // cancelled, ...). The rows it rejected are in the case and come through setStoredProblems,
-    // except those of a file rolled back.
+    // The outcome of the files of an import in this session that the case does not remember:
+    // already imported, unreadable, unrecognised, failed, cancelled. Files that were imported
+    // come through setStoredLog with their rejected rows.
     void addImportOutcome(const ImportReport &report);
     void addEntry(const Entry &entry);
     void clear();

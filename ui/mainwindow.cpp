@@ -467,10 +467,7 @@ void MainWindow::closeCase()
 void MainWindow::reloadCaseInfo()
 {
     std::vector<SourceFile> sources = m_case.sources();
-    std::map<std::int64_t, QString> names;
-    for (const SourceFile &s : sources)
-        names[s.id] = qstr(s.name);
-    m_importLog->setStoredProblems(m_case.problems(), names);
+    m_importLog->setStoredLog(sources, m_case.problems());
     m_importLog->setCaseWarnings(caseWarnings(m_case));
     m_sources->setSources(std::move(sources));
 }

@@ -18,6 +18,7 @@ namespace mp::ui {
 RecordView::RecordView(QWidget *parent)
     : QWidget(parent)
     , m_title(new QLabel(this))
+    , m_subtitle(new QLabel(this))
     , m_source(new QLabel(this))
     , m_sha256(new QLineEdit(this))
     , m_provenance(new QWidget(this))
@@ -32,7 +33,8 @@ RecordView::RecordView(QWidget *parent)
     m_source->setTextInteractionFlags(Qt::TextSelectableByMouse);
     // What an event says must not resize the panel (and shift the whole workspace) as the
     // analyst moves from row to row: long names are clipped, whole in the tool tips.
-    for (QWidget *w : {static_cast<QWidget *>(m_title), static_cast<QWidget *>(m_source), static_cast<QWidget *>(m_sha256)})
+    for (QWidget *w : {static_cast<QWidget *>(m_title), static_cast<QWidget *>(m_subtitle), static_cast<QWidget *>(m_source),
+                       static_cast<QWidget *>(m_sha256)})
         w->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     // The hash in full, selectable and scrollable when the panel is narrow: it is what a report
     // quotes to tie the record to the evidence file.
@@ -77,6 +79,7 @@ RecordView::RecordView(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(top);
+    layout->addWidget(m_subtitle);
     layout->addWidget(m_provenance);
     layout->addWidget(m_text, 1);
     clear();
@@ -86,7 +89,7 @@ void RecordView::clear()
 {
     m_eventId = 0;
     m_record.clear();
-    m_title->setText(QStringLiteral("No event selected"));
+    setHeading(QStringLiteral("No event selected"), QString());
     m_source->clear();
     m_sha256->clear();
     m_provenance->hide();
@@ -104,26 +107,49 @@ void RecordView::showRecord(CaseStore &store, std::int64_t eventId)
     m_eventId = eventId;
     if (!event || !raw) {
         m_record.clear();
-        m_title->setText(QStringLiteral("Event %1: its original record could not be read").arg(eventId));
+        setHeading(QStringLiteral("Original record unavailable"),
+                   QStringLiteral("Event %1: its original record could not be read").arg(eventId));
         m_provenance->hide();
         render();
         return;
     }
     const auto source = store.source(event->event.sourceId);
     m_record = qstr(*raw);
-    QStringList title{QStringLiteral("Event %1").arg(eventId)};
+    QString subtitle = QStringLiteral("Event %1").arg(eventId);
     if (event->event.hasTime())
-        title << formatTimeUtc(event->event.timeMs);
-    if (!event->event.operation.empty())
-        title << qstr(event->event.operation);
-    m_title->setText(title.join(QStringLiteral(" · ")));
-    m_title->setToolTip(m_title->text());
+        subtitle += QStringLiteral(" · %1 UTC").arg(formatTimeUtc(event->event.timeMs));
+    setHeading(event->event.operation.empty() ? QString::fromLatin1(eventKindName(event->event.kind))
+                                              : qstr(event->event.operation),
+               subtitle);
     m_source->setText(QStringLiteral("%1:%2").arg(source ? qstr(source->name) : QStringLiteral("?")).arg(event->event.line));
     m_source->setToolTip(source ? qstr(source->path) : QString());
     m_sha256->setText(source ? qstr(source->sha256) : QStringLiteral("?"));
     m_sha256->setCursorPosition(0);
     m_provenance->show();
     render();
+}
+
+void RecordView::setHeading(const QString &title, const QString &subtitle)
+{
+    m_titleText = title;
+    m_subtitleText = subtitle;
+    m_subtitle->setVisible(!subtitle.isEmpty());
+    elideHeading();
+}
+
+void RecordView::elideHeading()
+{
+    // Clipped mid-letter reads as broken; elided, the whole text is one hover away.
+    for (const auto &[label, text] : {std::pair{m_title, m_titleText}, std::pair{m_subtitle, m_subtitleText}}) {
+        label->setText(label->fontMetrics().elidedText(text, Qt::ElideRight, std::max(label->width(), 40)));
+        label->setToolTip(label->text() == text ? QString() : text);
+    }
+}
+
+void RecordView::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    elideHeading();
 }
 
 QString RecordView::recordText() const

@@ -37,10 +37,18 @@ public:
     // quotes doubled), indented; empty when there is none.
     static QString formattedJson(const QString &record);
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     void render();
+    void setHeading(const QString &title, const QString &subtitle);
+    void elideHeading();
 
     QLabel *m_title;
+    QLabel *m_subtitle;
+    QString m_titleText;
+    QString m_subtitleText;
     QLabel *m_source;
     QLineEdit *m_sha256;
     QWidget *m_provenance;
