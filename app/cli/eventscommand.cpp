@@ -1,6 +1,7 @@
 #include "cli/arguments.h"
 #include "cli/casehelpers.h"
 #include "cli/cli.h"
+#include "cli/terminaltext.h"
 #include "store/eventformat.h"
 #include "util/ipaddr.h"
 #include "util/strings.h"
@@ -34,25 +35,6 @@ const char *kRecordHelp =
 const char *kSourcesHelp =
     "Usage: mailpivot sources CASE [--json]\n\n"
     "Lists every imported file: name, size, SHA-256, format, import time and counts.\n";
-
-// Terminal output: control characters from the log must not move the cursor or recolour it.
-std::string printable(std::string_view text)
-{
-    std::string s(text);
-    for (char &c : s) {
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-            c = ' ';
-    }
-    return s;
-}
-
-std::string column(std::string_view text, std::size_t width)
-{
-    std::string s = printable(text.substr(0, width));
-    if (s.size() < width)
-        s.append(width - s.size(), ' ');
-    return s;
-}
 
 std::string eventDetail(const Event &e)
 {
