@@ -39,6 +39,8 @@ void printHelp(std::ostream &out)
         << "Usage:\n"
         << "  mailpivot                      start the investigator (GUI)\n"
         << "  mailpivot CASE.mpcase          open a case in the GUI\n"
+        << "  mailpivot gui CASE --screenshot DIR\n"
+        << "                                 render the main views to PNG files and exit\n"
         << "  mailpivot COMMAND [ARGS...]    run a command without a display\n\n"
         << "Commands:\n";
     for (const auto &[name, info] : commands())
