@@ -496,8 +496,14 @@ bool CaseStore::beginImport(SourceFile &source, std::string_view text, std::stri
         setError(error, "an import is already running on this case");
         return false;
     }
+    // A bulk import writes mostly new pages. In WAL mode each is written twice (the log, then the
+    // checkpoint); a rollback journal keeps only the pages that existed before, so the rows are
+    // written once and a failed import still rolls back whole. The switch only happens when no
+    // other connection has the case open; otherwise the import simply runs in WAL mode.
+    m_journalSwitched = bulk && switchJournal("delete");
     if (!m_db.exec("BEGIN IMMEDIATE")) {
         setError(error, m_path + ": cannot start import: " + m_db.errorMessage());
+        restoreJournal();
         return false;
     }
     m_importing = true;
@@ -591,6 +597,20 @@ bool CaseStore::storeSourceText(std::size_t upTo, std::string *error)
     return true;
 }
 
+bool CaseStore::switchJournal(const char *mode)
+{
+    Statement s(m_db, std::string("PRAGMA journal_mode=") + mode);
+    return s.step() && s.text(0) == mode;
+}
+
+void CaseStore::restoreJournal()
+{
+    if (m_journalSwitched) {
+        switchJournal("wal");
+        m_journalSwitched = false;
+    }
+}
+
 std::uint64_t CaseStore::dedupKey(const Event &event, std::string_view rawText)
 {
     // Records with a log id dedupe on it (overlapping exports of the same record); records without
@@ -682,6 +702,7 @@ bool CaseStore::finishImport(const SourceFile &source, std::string *error)
     m_insertProblem = Statement();
     m_insertText = Statement();
     m_importText = {};
+    restoreJournal();
     return true;
 }
 
@@ -695,6 +716,7 @@ void CaseStore::abortImport()
     m_db.exec("ROLLBACK");
     m_importing = false;
     m_importText = {};
+    restoreJournal();
 }
 
 std::int64_t CaseStore::eventCount()

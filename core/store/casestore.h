@@ -115,11 +115,14 @@ public:
 
 private:
     bool migrate(std::string *error);
+    bool switchJournal(const char *mode);
+    void restoreJournal();
 
     Database m_db;
     std::string m_path;
     bool m_importing = false;
     bool m_bulk = false;
+    bool m_journalSwitched = false;
     std::int64_t m_importSource = 0;
     std::string_view m_importText;
     std::size_t m_textStored = 0;
