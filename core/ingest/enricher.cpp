@@ -65,6 +65,9 @@ void Enricher::enrich(Event &event)
         if (event.asn == 0 && info.asn != 0) {
             event.asn = info.asn;
             event.asOrg = info.asOrg;
+        } else if (event.asOrg.empty() && event.asn == info.asn) {
+            // Sign-in logs carry the ASN but not its name: name it when the database agrees.
+            event.asOrg = info.asOrg;
         }
         if (event.country.empty() && m_unplaced.size() < 1000000)
             m_unplaced.insert(event.ip);
