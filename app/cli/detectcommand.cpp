@@ -5,6 +5,10 @@
 #include "util/jsonwriter.h"
 #include "util/timeparse.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
 #include <map>
 #include <ostream>
 
@@ -96,6 +100,7 @@ int detectCommand(const std::vector<std::string> &argv, std::ostream &out, std::
     // Print what was stored, so that the output is what the case now holds, triage included.
     FindingStore findings(store);
     const std::vector<StoredFinding> stored = findings.findings();
+    const std::vector<StoredIncident> incidents = findings.incidents();
     if (args.flag("--json")) {
         std::map<std::int64_t, std::vector<EvidenceEvent>> evidence;
         findings.forEachEvidence([&](const EvidenceEvent &e) { evidence[e.findingId].push_back(e); });
@@ -159,6 +164,35 @@ int detectCommand(const std::vector<std::string> &argv, std::ostream &out, std::
         w.endArray();
         w.key("incidents");
         w.beginArray();
+        for (const StoredIncident &si : incidents) {
+            const Incident &inc = si.incident;
+            w.beginObject();
+            w.field("id", si.id);
+            w.key("user");
+            w.value(inc.user);
+            w.field("severity", severityName(inc.severity));
+            w.key("score");
+            w.value(inc.score);
+            writeTime(w, "first_time", inc.firstTimeMs);
+            writeTime(w, "last_time", inc.lastTimeMs);
+            w.key("summary");
+            w.value(inc.summary);
+            w.key("finding_ids");
+            w.beginArray();
+            for (const std::int64_t id : inc.findings)
+                w.value(id);
+            w.endArray();
+            const QJsonObject details = QJsonDocument::fromJson(QByteArray::fromStdString(inc.details)).object();
+            w.key("steps");
+            w.raw(QJsonDocument(details.value(QLatin1String("steps")).toArray()).toJson(QJsonDocument::Compact).toStdString());
+            w.key("details");
+            w.raw(inc.details.empty() ? std::string("{}") : inc.details);
+            w.key("fingerprint");
+            w.value(inc.fingerprint);
+            w.key("triage");
+            w.value(triageStateName(si.triage.state));
+            w.endObject();
+        }
         w.endArray();
         w.endObject();
         out << w.text() << '\n';
@@ -166,16 +200,25 @@ int detectCommand(const std::vector<std::string> &argv, std::ostream &out, std::
     }
 
     out << column("first time", 25) << column("severity", 14) << column("detector", 22) << column("user", 32)
-        << column("ips", 18) << "summary\n";
+        << column("ips (network class)", 28) << "summary\n";
     std::size_t suppressed = 0;
     for (const StoredFinding &sf : stored) {
         const Finding &f = sf.finding;
+        // Each IP with its network class ("51.15.22.187 hosting") when the table knows it.
+        const QJsonArray networks = QJsonDocument::fromJson(QByteArray::fromStdString(f.details))
+                                        .object().value(QLatin1String("networks")).toArray();
         std::string ips;
-        for (const std::string &ip : f.ips)
+        for (const std::string &ip : f.ips) {
             ips += (ips.empty() ? "" : ",") + ip;
+            for (const QJsonValue n : networks) {
+                const QJsonObject o = n.toObject();
+                if (o.value(QLatin1String("ip")).toString().toStdString() == ip && o.value(QLatin1String("class")).isString())
+                    ips += " " + o.value(QLatin1String("class")).toString().toStdString();
+            }
+        }
         out << column(f.firstTimeMs == kNoTime ? "-" : formatIso(f.firstTimeMs), 25)
             << column(severityName(f.severity), 14) << column(f.detector, 22) << column(f.user, 31) << ' '
-            << column(ips, 17) << ' ' << printable(f.summary);
+            << column(ips, 27) << ' ' << printable(f.summary);
         if (!f.suppressedBy.empty()) {
             out << "  [suppressed by " << printable(f.suppressedBy) << ']';
             ++suppressed;
@@ -184,7 +227,27 @@ int detectCommand(const std::vector<std::string> &argv, std::ostream &out, std::
             out << "  [" << triageStateName(sf.triage.state) << ']';
         out << '\n';
     }
-    out << stored.size() << " findings (" << suppressed << " suppressed by tuning), profile "
+    if (!incidents.empty()) {
+        out << "\nIncidents\n" << column("id", 5) << column("first time", 25) << column("last time", 25)
+            << column("severity", 14) << column("score", 8) << column("user", 32) << "summary\n";
+        for (const StoredIncident &si : incidents) {
+            const Incident &inc = si.incident;
+            std::string ids;
+            for (const std::int64_t id : inc.findings)
+                ids += (ids.empty() ? "" : ",") + std::to_string(id);
+            out << column(std::to_string(si.id), 5)
+                << column(inc.firstTimeMs == kNoTime ? "-" : formatIso(inc.firstTimeMs), 25)
+                << column(inc.lastTimeMs == kNoTime ? "-" : formatIso(inc.lastTimeMs), 25)
+                << column(severityName(inc.severity), 14) << column(std::to_string(static_cast<long long>(inc.score)), 8)
+                << column(inc.user, 31) << ' ' << printable(inc.summary) << "  [findings " << ids << ']';
+            if (si.triage.state != TriageState::New)
+                out << "  [" << triageStateName(si.triage.state) << ']';
+            out << '\n';
+        }
+        out << '\n';
+    }
+    out << stored.size() << " findings (" << suppressed << " suppressed by tuning), " << incidents.size()
+        << " incidents, profile "
         << profileName(options.profile) << ", " << result.eventCount << " events\n";
     return Ok;
 }

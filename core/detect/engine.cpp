@@ -1,4 +1,6 @@
 #include "detect/engine.h"
+#include "detect/incidents.h"
+#include "store/database.h"
 
 #include <algorithm>
 #include <chrono>
@@ -38,7 +40,20 @@ bool findingLess(const Finding &a, const Finding &b)
     return a.fingerprint < b.fingerprint;
 }
 
+namespace {
+
+DetectionResult runDetectorsWith(DetectionInput &input, const DetectionOptions &options, const IpNetworkLookup &lookup);
+
+} // namespace
+
 DetectionResult runDetectors(DetectionInput &input, const DetectionOptions &options)
+{
+    return runDetectorsWith(input, options, {});
+}
+
+namespace {
+
+DetectionResult runDetectorsWith(DetectionInput &input, const DetectionOptions &options, const IpNetworkLookup &lookup)
 {
     DetectionResult result;
     result.startedAtMs = nowMs();
@@ -66,9 +81,15 @@ DetectionResult runDetectors(DetectionInput &input, const DetectionOptions &opti
     // A detector may emit a finding with no evidence by mistake; it would have nothing to show.
     std::erase_if(result.findings, [](const Finding &f) { return f.evidence.empty(); });
     std::sort(result.findings.begin(), result.findings.end(), findingLess);
+    // Network classes on every IP (and, in the default profile, the hosting/VPN sign-in bonus;
+    // the seed profile keeps the rule's severities), then the incidents over the final scores.
+    annotateNetworks(result.findings, input, options.tuning, options.profile == Profile::Default, lookup);
+    result.incidents = buildIncidents(result.findings, options.tuning, profileName(options.profile));
     result.ok = true;
     return result;
 }
+
+} // namespace
 
 DetectionResult runDetection(CaseStore &store, const DetectionOptions &options)
 {
@@ -89,7 +110,21 @@ DetectionResult runDetection(CaseStore &store, const DetectionOptions &options)
         return failed;
     }
     const double loadMs = millisecondsSince(start);
-    DetectionResult result = runDetectors(input, options);
+    // The case's own geo enrichment names each IP's AS and organisation (sign-ins and audit).
+    Statement asnOf(store.database(), "SELECT asn, as_org FROM events WHERE ip = ? AND asn IS NOT NULL LIMIT 1");
+    const IpNetworkLookup lookup = [&asnOf](std::string_view ip) {
+        IpNetwork n;
+        if (!asnOf.isValid())
+            return n;
+        asnOf.bind(1, ip);
+        if (asnOf.step()) {
+            n.asn = static_cast<std::uint32_t>(asnOf.int64(0));
+            n.org = asnOf.text(1);
+        }
+        asnOf.reset();
+        return n;
+    };
+    DetectionResult result = runDetectorsWith(input, options, lookup);
     result.startedAtMs = started;
     result.loadMilliseconds = loadMs;
     return result;
@@ -108,7 +143,7 @@ DetectionResult detectAndStore(CaseStore &store, const DetectionOptions &options
     run.eventCount = result.eventCount;
     FindingStore findings(store);
     std::string error;
-    if (!findings.saveRun(run, result.findings, &error)) {
+    if (!findings.saveRun(run, result.findings, result.incidents, &error)) {
         result.ok = false;
         result.error = error;
         return result;

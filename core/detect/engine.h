@@ -14,7 +14,7 @@
 namespace mp {
 
 // Bumped whenever a detector changes what it finds, so that a stored run says which logic made it.
-inline constexpr const char *kDetectionEngineVersion = "mp_detect 1";
+inline constexpr const char *kDetectionEngineVersion = "mp_detect 2";
 
 struct DetectionOptions
 {
@@ -39,6 +39,7 @@ struct DetectionResult
     bool cancelled = false;
     std::string error;
     std::vector<Finding> findings; // in the stable order: first time, detector, user, evidence
+    std::vector<Incident> incidents; // findings joined per takeover (detect/incidents.h); ids = position
     std::int64_t eventCount = 0;
     std::int64_t startedAtMs = 0;
     double loadMilliseconds = 0;

@@ -90,13 +90,14 @@ struct Open
 void detectImpossibleTravel(const DetectionInput &input, const Tuning &tuning, std::vector<Finding> &out)
 {
     // Baselines from sign-ins that say where people really are: trusted networks (corporate VPN
-    // egress, named locations) are left out, so that they never make a place look routine.
+    // egress, named locations) and VPN, privacy-relay, satellite and hosting networks (network
+    // classes) are left out, so that they never make a place look routine.
     Baseline tenant;
     {
         std::unordered_map<std::uint64_t, std::unordered_set<StrId>> usersAt;
         std::unordered_set<StrId> located;
         for (const SignInRow &r : input.signIns) {
-            if (!usable(r) || input.trustedNetworkOf(r.ip) >= 0)
+            if (!usable(r) || input.trustedNetworkOf(r.ip) >= 0 || unfitForBaseline(tuning.networkClassOf(r.asn)))
                 continue;
             usersAt[placeKey(r)].insert(r.user);
             located.insert(r.user);
@@ -123,7 +124,7 @@ void detectImpossibleTravel(const DetectionInput &input, const Tuning &tuning, s
             std::unordered_set<std::uint64_t> placeDays;
             for (const std::uint32_t i : seq) {
                 const SignInRow &r = input.signIns[i];
-                if (input.trustedNetworkOf(r.ip) >= 0)
+                if (input.trustedNetworkOf(r.ip) >= 0 || unfitForBaseline(tuning.networkClassOf(r.asn)))
                     continue;
                 const auto day = static_cast<std::uint64_t>(r.timeMs / kDayMs);
                 if (placeDays.insert(placeKey(r) * 1000003ULL ^ day).second)

@@ -85,10 +85,42 @@ void sortUnique(std::vector<std::string> &v)
     v.erase(std::unique(v.begin(), v.end()), v.end());
 }
 
+// "network_classes": {"AS16509": "hosting", "64500": "vpn", "13335": "none"}.
+bool readNetworkClasses(const QJsonObject &object, std::map<std::uint32_t, NetworkClass> &out, std::string *error)
+{
+    const QJsonValue value = object.value(QLatin1String("network_classes"));
+    if (value.isUndefined() || value.isNull())
+        return true;
+    if (!value.isObject()) {
+        setError(error, "network_classes: expected an object of ASN to class");
+        return false;
+    }
+    const QJsonObject classes = value.toObject();
+    for (auto it = classes.begin(); it != classes.end(); ++it) {
+        std::string key = it.key().trimmed().toStdString();
+        if (key.size() > 2 && (key[0] == 'A' || key[0] == 'a') && (key[1] == 'S' || key[1] == 's'))
+            key.erase(0, 2);
+        std::uint32_t asn = 0;
+        const auto [ptr, ec] = std::from_chars(key.data(), key.data() + key.size(), asn);
+        if (ec != std::errc() || ptr != key.data() + key.size() || asn == 0) {
+            setError(error, "network_classes: '" + it.key().toStdString() + "' is not an ASN");
+            return false;
+        }
+        const auto cls = it.value().isString() ? networkClassFromName(it.value().toString().toStdString()) : std::nullopt;
+        if (!cls) {
+            setError(error, "network_classes: AS" + std::to_string(asn)
+                                + ": expected hosting, vpn, privacy-relay, satellite, mobile or none");
+            return false;
+        }
+        out[asn] = *cls;
+    }
+    return true;
+}
+
 const char *const kKnownKeys[] = {
     "trusted_networks", "service_accounts", "admin_accounts", "tenant_domains",
     "bulk_send_threshold", "bulk_send_window_minutes", "travel_speed_kmh",
-    "travel_min_distance_km", "lookback_hours", "comment",
+    "travel_min_distance_km", "lookback_hours", "incident_gap_hours", "network_classes", "comment",
 };
 
 } // namespace
@@ -187,8 +219,17 @@ std::string Tuning::canonicalJson() const
     w.value(bulkSendThreshold);
     w.key("bulk_send_window_minutes");
     w.value(bulkSendWindowMinutes);
+    w.key("incident_gap_hours");
+    w.value(incidentGapHours);
     w.key("lookback_hours");
     w.value(lookbackHours);
+    w.key("network_classes");
+    w.beginObject();
+    for (const auto &[asn, cls] : networkClasses) {
+        w.key(std::to_string(asn));
+        w.value(cls == NetworkClass::None ? "none" : networkClassName(cls));
+    }
+    w.endObject();
     list("service_accounts", serviceAccounts);
     list("tenant_domains", tenantDomains);
     w.key("travel_min_distance_km");
@@ -234,6 +275,8 @@ std::optional<Tuning> Tuning::parse(std::string_view json, std::string *error)
         || !readInt(o, "bulk_send_window_minutes", 1, t.bulkSendWindowMinutes, error)
         || !readNumber(o, "travel_speed_kmh", 1, t.travelSpeedKmh, error)
         || !readNumber(o, "travel_min_distance_km", 0, t.travelMinDistanceKm, error)
+        || !readNumber(o, "incident_gap_hours", 0, t.incidentGapHours, error)
+        || !readNetworkClasses(o, t.networkClasses, error)
         || !readNumber(o, "lookback_hours", 0, t.lookbackHours, error))
         return std::nullopt;
     for (const std::string &n : networks) {

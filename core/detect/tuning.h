@@ -1,7 +1,9 @@
 #pragma once
 
+#include "geo/networkclass.h"
 #include "util/ipaddr.h"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,11 +37,16 @@ struct Tuning
     double travelSpeedKmh = 900;
     double travelMinDistanceKm = 500;
     double lookbackHours = 24; // seed profile only; 0 = the whole case
+    double incidentGapHours = 24; // findings of a user this close in time join one incident
+    // network_classes: ASN -> class, over the built-in table (resources/network-classes.csv).
+    std::map<std::uint32_t, NetworkClass> networkClasses;
 
     // The trusted network holding `ip` (normalised text), or nullptr.
     const Cidr *trustedNetwork(std::string_view ip) const;
     bool isServiceAccount(std::string_view user) const;
     bool isAdminAccount(std::string_view user) const;
+    // The class of an ASN: network_classes, then the built-in table.
+    NetworkClass networkClassOf(std::uint32_t asn) const { return networkClass(asn, &networkClasses); }
 
     // The settings as canonical JSON (sorted keys, defaults included), stored with each run.
     std::string canonicalJson() const;

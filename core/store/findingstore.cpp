@@ -121,6 +121,12 @@ FindingStore::FindingStore(Database &db)
 
 bool FindingStore::saveRun(DetectionRun &run, const std::vector<Finding> &findings, std::string *error)
 {
+    return saveRun(run, findings, {}, error);
+}
+
+bool FindingStore::saveRun(DetectionRun &run, const std::vector<Finding> &findings,
+                           const std::vector<Incident> &incidents, std::string *error)
+{
     if (!m_db.exec("BEGIN IMMEDIATE")) {
         setError(error, "cannot start storing findings: " + m_db.errorMessage());
         return false;
@@ -149,6 +155,30 @@ bool FindingStore::saveRun(DetectionRun &run, const std::vector<Finding> &findin
     if (!insRun.run())
         return fail("cannot record the detection run");
     const std::int64_t runId = m_db.lastInsertId();
+
+    // Incidents first (findings refer to them), with their position as id: stable across runs.
+    Statement insIncident(m_db, "INSERT INTO incidents(id, run_id, position, user, severity, score, first_time, "
+                                "last_time, summary, details, fingerprint) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+    if (!insIncident.isValid())
+        return fail("cannot store incidents");
+    std::int64_t incidentPosition = 0;
+    for (const Incident &inc : incidents) {
+        ++incidentPosition;
+        insIncident.bind(1, incidentPosition);
+        insIncident.bind(2, runId);
+        insIncident.bind(3, incidentPosition);
+        insIncident.bind(4, inc.user);
+        insIncident.bind(5, severityName(inc.severity));
+        insIncident.bind(6, inc.score);
+        bindTime(insIncident, 7, inc.firstTimeMs);
+        bindTime(insIncident, 8, inc.lastTimeMs);
+        insIncident.bind(9, inc.summary, false);
+        insIncident.bind(10, inc.details);
+        insIncident.bind(11, inc.fingerprint, false);
+        if (!insIncident.run())
+            return fail("cannot store an incident");
+    }
+    insIncident = Statement();
 
     Statement insFinding(m_db, "INSERT INTO findings(run_id, position, detector, severity, score, "
                                "user, ips, first_time, last_time, summary, details, suppressed_by, "
@@ -259,6 +289,43 @@ std::vector<StoredFinding> FindingStore::findings()
         if (i == result.size())
             break;
         result[i].finding.evidence.push_back(e.int64(1));
+    }
+    return result;
+}
+
+std::vector<StoredIncident> FindingStore::incidents()
+{
+    std::vector<StoredIncident> result;
+    Statement s(m_db, "SELECT i.id, i.user, i.severity, i.score, i.first_time, i.last_time, i.summary, i.details, "
+                      "i.fingerprint, t.state, t.note, t.updated_at FROM incidents i "
+                      "LEFT JOIN triage t ON t.fingerprint = i.fingerprint ORDER BY i.position");
+    while (s.step()) {
+        StoredIncident si;
+        si.id = s.int64(0);
+        Incident &inc = si.incident;
+        inc.user = s.text(1);
+        inc.severity = severityFromName(s.textView(2)).value_or(Severity::Informational);
+        inc.score = s.real(3);
+        inc.firstTimeMs = readTime(s, 4);
+        inc.lastTimeMs = readTime(s, 5);
+        inc.summary = s.text(6);
+        inc.details = s.text(7);
+        inc.fingerprint = s.text(8);
+        si.triage.fingerprint = inc.fingerprint;
+        if (!s.isNull(9)) {
+            si.triage.state = triageStateFromName(s.textView(9)).value_or(TriageState::New);
+            si.triage.note = s.text(10);
+            si.triage.updatedAtMs = s.int64(11);
+        }
+        result.push_back(std::move(si));
+    }
+    if (result.empty())
+        return result;
+    Statement f(m_db, "SELECT incident_id, position FROM findings WHERE incident_id IS NOT NULL ORDER BY position");
+    while (f.step()) {
+        const std::int64_t id = f.int64(0); // ids are positions: 1..n
+        if (id >= 1 && id <= static_cast<std::int64_t>(result.size()) && result[static_cast<std::size_t>(id - 1)].id == id)
+            result[static_cast<std::size_t>(id - 1)].incident.findings.push_back(f.int64(1));
     }
     return result;
 }

@@ -65,6 +65,28 @@ struct Triage
     std::int64_t updatedAtMs = 0;
 };
 
+// Findings of one user that share an IP or follow each other in time: the story of one takeover.
+struct Incident
+{
+    std::string user;
+    Severity severity = Severity::Informational;
+    double score = 0;                   // sum of its findings' scores plus a kill-chain bonus
+    std::int64_t firstTimeMs = kNoTime;
+    std::int64_t lastTimeMs = kNoTime;
+    std::string summary;                // one line: "Takeover of x: ... -> ... -> ..."
+    std::string details;                // JSON object: kill chain and the ordered steps
+    std::vector<std::int64_t> findings; // 1-based positions of its findings in the run, in order
+    // "incident:<profile>:<user>:<fingerprint of its first finding>", so triage outlives runs.
+    std::string fingerprint;
+};
+
+struct StoredIncident
+{
+    std::int64_t id = 0;       // equals its 1-based position within the run
+    Incident incident;
+    Triage triage;
+};
+
 struct StoredFinding
 {
     std::int64_t id = 0;       // row id: valid until the next run
@@ -95,6 +117,10 @@ public:
     // Records the run and replaces all findings (and incidents) with `findings`, in their order.
     // Fills run.id. On failure nothing changes.
     bool saveRun(DetectionRun &run, const std::vector<Finding> &findings, std::string *error);
+    // The same with incidents; a finding's incidentId is the 1-based position of its incident in
+    // `incidents`, which becomes the incident's id.
+    bool saveRun(DetectionRun &run, const std::vector<Finding> &findings, const std::vector<Incident> &incidents,
+                 std::string *error);
 
     std::optional<DetectionRun> latestRun();
     std::vector<DetectionRun> runs();
@@ -102,6 +128,8 @@ public:
     // The findings of the latest run, in run order, with their triage.
     std::vector<StoredFinding> findings();
     std::vector<EvidenceEvent> evidence(std::int64_t findingId);
+    // The incidents of the latest run, in order, with their triage (keyed by their fingerprint).
+    std::vector<StoredIncident> incidents();
     // Every evidence event of the latest run, ordered by finding position, then evidence order.
     void forEachEvidence(const std::function<void(const EvidenceEvent &)> &visit);
 

@@ -56,6 +56,8 @@ struct SignIn
     int isRisky = -1;
     int interactive = 1;
     std::string riskTypes = {};
+    std::uint32_t asn = 0;    // the network's AS (network classes)
+    std::string asOrg = {};
 };
 
 class DetectCase
@@ -89,6 +91,8 @@ public:
         e.riskEventTypes = s.riskTypes;
         e.isRisky = s.isRisky;
         e.isInteractive = s.interactive;
+        e.asn = s.asn;
+        e.asOrg = s.asOrg;
         e.country = s.place.country;
         e.city = s.place.city;
         if (!std::isnan(s.place.latitude)) {

@@ -196,7 +196,7 @@ void TestFindingStore::cliJsonIsByteIdenticalAndComplete()
     QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
     const QJsonObject root = doc.object();
     QVERIFY(root.value(QStringLiteral("incidents")).isArray());
-    QCOMPARE(root.value(QStringLiteral("incidents")).toArray().size(), 0);
+    QVERIFY(!root.value(QStringLiteral("incidents")).toArray().isEmpty()); // detail in tst_incidents
     const QJsonArray findings = root.value(QStringLiteral("findings")).toArray();
     QVERIFY(findings.size() >= 5);
     QSet<QString> detectors;
