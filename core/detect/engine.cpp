@@ -111,7 +111,8 @@ DetectionResult runDetection(CaseStore &store, const DetectionOptions &options)
     }
     const double loadMs = millisecondsSince(start);
     // The case's own geo enrichment names each IP's AS and organisation (sign-ins and audit).
-    Statement asnOf(store.database(), "SELECT asn, as_org FROM events WHERE ip = ? AND asn IS NOT NULL LIMIT 1");
+    Statement asnOf(store.database(), "SELECT asn, as_org FROM events WHERE ip = ? AND asn IS NOT NULL "
+                                          "ORDER BY as_org IS NULL OR as_org = '' LIMIT 1");
     const IpNetworkLookup lookup = [&asnOf](std::string_view ip) {
         IpNetwork n;
         if (!asnOf.isValid())

@@ -339,6 +339,14 @@ void annotateNetworks(std::vector<Finding> &findings, const DetectionInput &inpu
             if (id && id < asnOfIp.size())
                 n.asn = asnOfIp[id];
         }
+        if (n.org.empty() && n.asn) {
+            // The case does not name the AS: the network-class table's name for it, if any.
+            const auto table = networkClassTable();
+            const auto e = std::lower_bound(table.begin(), table.end(), n.asn,
+                                            [](const NetworkClassEntry &x, std::uint32_t a) { return x.asn < a; });
+            if (e != table.end() && e->asn == n.asn)
+                n.org = std::string(e->name);
+        }
         return networks.emplace(ip, std::move(n)).first->second;
     };
 
