@@ -16,7 +16,7 @@ enum Column {
     cId, cKind, cTime, cUser, cIp, cOperation, cWorkload, cApp, cResultCode, cRiskLevel, cRiskState,
     cRiskEventTypes, cIsRisky, cIsInteractive, cRecordType, cCountry, cCity, cLatitude, cLongitude,
     cGeoSource, cAsn, cRuleName, cParameters, cForwardTargets, cObjectId, cSender, cRecipients,
-    cMessageId,
+    cMessageId, cClientApp, cUserAgent, cSessionId, cCorrelationId, cSubject,
 };
 
 // Row id order, no ORDER BY: a scan of the table in storage order is the fastest read SQLite
@@ -24,7 +24,8 @@ enum Column {
 constexpr const char *kSelect =
     "SELECT id, kind, time, user, ip, operation, workload, app, result_code, risk_level, risk_state, "
     "risk_event_types, is_risky, is_interactive, record_type, country, city, latitude, longitude, "
-    "geo_source, asn, rule_name, parameters, forward_targets, object_id, sender, recipients, message_id "
+    "geo_source, asn, rule_name, parameters, forward_targets, object_id, sender, recipients, message_id, "
+    "client_app, user_agent, session_id, correlation_id, subject "
     "FROM events";
 
 RiskLevel parseRiskLevel(std::string_view s)
@@ -165,6 +166,10 @@ void DetectionInput::flagTexts()
         if (findI(t, "NonInteractive") != std::string_view::npos || findI(t, "ServicePrincipal") != std::string_view::npos
             || findI(t, "ManagedIdentity") != std::string_view::npos)
             f |= NonInteractiveCategory;
+        if (iequals(t, "UserLoginFailed"))
+            f |= LoginFailedOperation;
+        if (iequals(t, "MailItemsAccessed") || isSendOperation(t))
+            f |= MailAccessOperation;
         m_textFlags.push_back(f);
     }
 }
@@ -203,7 +208,10 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
     m_textFlags.assign(1, 0);
     // Users and IPs vary from row to row: they go to the pool directly. The other columns repeat.
     ColumnCache operationCache(texts), workloadCache(texts), appCache(texts),
-        categoryCache(texts), countryCache(texts), cityCache(texts), riskTypesCache(texts);
+        categoryCache(texts), countryCache(texts), cityCache(texts), riskTypesCache(texts), clientAppCache(texts),
+        userAgentCache(texts);
+    // Session and token ids: most rows have none; interning the empty text is skipped.
+    auto internId = [this](std::string_view text) -> StrId { return text.empty() ? 0 : others.intern(text); };
     std::int64_t rows = 0;
     while (s.step()) {
         if ((++rows & 0xffff) == 0) {
@@ -248,6 +256,10 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
                 r.geoSource = GeoSource::None;
             }
             r.asn = s.isNull(cAsn) ? 0 : static_cast<std::uint32_t>(s.int64(cAsn));
+            r.sessionId = internId(s.textView(cSessionId));
+            r.correlationId = internId(s.textView(cCorrelationId));
+            r.clientApp = clientAppCache.intern(s.textView(cClientApp));
+            r.userAgent = userAgentCache.intern(s.textView(cUserAgent));
             signIns.push_back(r);
             break;
         }
@@ -261,6 +273,20 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
             r.workload = workloadCache.intern(s.textView(cWorkload));
             if (r.operation >= m_textFlags.size())
                 flagTexts();
+            if (!s.isNull(cResultCode)) {
+                const std::int64_t code = s.int64(cResultCode);
+                r.resultCode = code < INT32_MIN + 1 || code > INT32_MAX ? INT32_MAX : static_cast<std::int32_t>(code);
+            }
+            r.sessionId = internId(s.textView(cSessionId));
+            r.correlationId = internId(s.textView(cCorrelationId));
+            r.country = countryCache.intern(s.textView(cCountry));
+            r.asn = s.isNull(cAsn) ? 0 : static_cast<std::uint32_t>(s.int64(cAsn));
+            if (textHas(r.operation, MailAccessOperation)) {
+                const std::string_view client = s.textView(cClientApp);
+                r.clientApp = clientAppCache.intern(client.empty() ? s.textView(cUserAgent) : client);
+                if (textHas(r.operation, SendOperation))
+                    r.subject = internId(s.textView(cSubject));
+            }
             audits.push_back(r);
             if (textHas(r.operation, RuleOperation)) {
                 RuleRow rule;
@@ -314,6 +340,7 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
                 list.remove_prefix(sep + 1);
             }
             r.recipientCount = static_cast<std::uint32_t>(recipients.size()) - r.firstRecipient;
+            r.subject = internId(s.textView(cSubject));
             messages.push_back(r);
             break;
         }

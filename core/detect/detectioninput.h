@@ -40,6 +40,10 @@ struct SignInRow
     RiskLevel riskLevel = RiskLevel::None;
     RiskState riskState = RiskState::None;
     std::int8_t isRisky = -1;
+    StrId sessionId = 0;     // others: sessionId
+    StrId correlationId = 0; // others: correlationId, else uniqueTokenIdentifier
+    StrId clientApp = 0;     // texts: clientAppUsed ("Browser", "IMAP4", ...)
+    StrId userAgent = 0;     // texts
     // The sign-in is in the interactive table (SigninLogs): not flagged non-interactive, not a
     // service principal or managed identity sign-in.
     bool interactive = true;
@@ -59,6 +63,13 @@ struct AuditRow
     StrId ip = 0;        // ips
     StrId operation = 0; // texts, as logged
     StrId workload = 0;  // texts, as logged
+    std::int32_t resultCode = SignInRow::kNoResultCode; // ErrorNumber (UserLoginFailed), ...
+    StrId sessionId = 0;     // others: SessionId / AADSessionId
+    StrId correlationId = 0; // others: UniqueTokenId
+    StrId clientApp = 0;     // texts: ClientInfoString, else the user agent
+    StrId subject = 0;       // others: the mail item's subject, Send operations only
+    StrId country = 0;       // texts
+    std::uint32_t asn = 0;
 };
 
 // An inbox rule or mailbox forwarding change (audit), or a row of a rule snapshot.
@@ -86,6 +97,7 @@ struct MessageRow
     StrId messageId = 0;     // others
     std::uint32_t firstRecipient = 0; // range in DetectionInput::recipients
     std::uint32_t recipientCount = 0;
+    StrId subject = 0;       // others
 };
 
 // Rows of one table grouped by user: rows(user) lists row indices in time order.
@@ -141,6 +153,8 @@ public:
         MailApp = 4,            // app name has a mail term (KQL has_any of the seed's list)
         ExchangeWorkload = 8,   // "Exchange", any case
         NonInteractiveCategory = 16,
+        LoginFailedOperation = 32, // UserLoginFailed (any case)
+        MailAccessOperation = 64,  // MailItemsAccessed and the Send operations (any case)
     };
     bool textHas(StrId id, TextFlag flag) const { return id < m_textFlags.size() && (m_textFlags[id] & flag); }
 

@@ -6,12 +6,17 @@ namespace {
 
 using namespace detector_names;
 
-// Run order does not matter for the result (the engine sorts findings), only for progress.
+// Run order does not matter for the result (the engine sorts findings), only for progress --
+// except that ThreadHijack must run after the others: it reads their findings.
 constexpr Detector kDefaultDetectors[] = {
     {kRiskySignIn, detectRiskySignIns},
     {kImpossibleTravel, detectImpossibleTravel},
     {kInboxRuleManipulation, detectInboxRuleManipulation},
     {kBulkEmailSending, detectBulkEmailSending},
+    {kPasswordSpray, detectPasswordSpray},
+    {kSessionAnomaly, detectSessionAnomaly},
+    // Last: it reads the findings of the detectors above (second phase).
+    {kThreadHijack, detectThreadHijack},
 };
 
 constexpr Detector kSeedDetectors[] = {

@@ -35,6 +35,9 @@ inline constexpr std::string_view kRiskySignIn = "RiskySignIn";
 inline constexpr std::string_view kImpossibleTravel = "ImpossibleTravel";
 inline constexpr std::string_view kInboxRuleManipulation = "InboxRuleManipulation";
 inline constexpr std::string_view kBulkEmailSending = "BulkEmailSending";
+inline constexpr std::string_view kPasswordSpray = "PasswordSpray";
+inline constexpr std::string_view kSessionAnomaly = "SessionAnomaly";
+inline constexpr std::string_view kThreadHijack = "ThreadHijack";
 } // namespace detector_names
 
 // The `default` profile: the seed's four branches done right.
@@ -42,6 +45,11 @@ void detectRiskySignIns(const DetectionInput &input, const Tuning &tuning, std::
 void detectImpossibleTravel(const DetectionInput &input, const Tuning &tuning, std::vector<Finding> &out);
 void detectInboxRuleManipulation(const DetectionInput &input, const Tuning &tuning, std::vector<Finding> &out);
 void detectBulkEmailSending(const DetectionInput &input, const Tuning &tuning, std::vector<Finding> &out);
+void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std::vector<Finding> &out);
+void detectSessionAnomaly(const DetectionInput &input, const Tuning &tuning, std::vector<Finding> &out);
+// Second phase: runs after the other detectors of the profile and reads their findings, which
+// are already in `out` when it is called (it only appends).
+void detectThreadHijack(const DetectionInput &input, const Tuning &tuning, std::vector<Finding> &out);
 
 // The `seed` profile: each branch exactly as the seed's KQL rule runs it (docs/tuning.md).
 void seedRiskySignIns(const DetectionInput &input, const Tuning &tuning, std::vector<Finding> &out);

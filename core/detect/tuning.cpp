@@ -120,7 +120,8 @@ bool readNetworkClasses(const QJsonObject &object, std::map<std::uint32_t, Netwo
 const char *const kKnownKeys[] = {
     "trusted_networks", "service_accounts", "admin_accounts", "tenant_domains",
     "bulk_send_threshold", "bulk_send_window_minutes", "travel_speed_kmh",
-    "travel_min_distance_km", "lookback_hours", "incident_gap_hours", "network_classes", "comment",
+    "travel_min_distance_km", "lookback_hours", "incident_gap_hours", "network_classes", "spray_min_users", "spray_window_minutes",
+    "brute_force_min_failures", "hijack_window_hours", "comment",
 };
 
 } // namespace
@@ -215,10 +216,14 @@ std::string Tuning::canonicalJson() const
     };
     w.beginObject();
     list("admin_accounts", adminAccounts);
+    w.key("brute_force_min_failures");
+    w.value(bruteForceMinFailures);
     w.key("bulk_send_threshold");
     w.value(bulkSendThreshold);
     w.key("bulk_send_window_minutes");
     w.value(bulkSendWindowMinutes);
+    w.key("hijack_window_hours");
+    w.value(hijackWindowHours);
     w.key("incident_gap_hours");
     w.value(incidentGapHours);
     w.key("lookback_hours");
@@ -231,6 +236,10 @@ std::string Tuning::canonicalJson() const
     }
     w.endObject();
     list("service_accounts", serviceAccounts);
+    w.key("spray_min_users");
+    w.value(sprayMinUsers);
+    w.key("spray_window_minutes");
+    w.value(sprayWindowMinutes);
     list("tenant_domains", tenantDomains);
     w.key("travel_min_distance_km");
     w.value(travelMinDistanceKm);
@@ -277,7 +286,11 @@ std::optional<Tuning> Tuning::parse(std::string_view json, std::string *error)
         || !readNumber(o, "travel_min_distance_km", 0, t.travelMinDistanceKm, error)
         || !readNumber(o, "incident_gap_hours", 0, t.incidentGapHours, error)
         || !readNetworkClasses(o, t.networkClasses, error)
-        || !readNumber(o, "lookback_hours", 0, t.lookbackHours, error))
+        || !readNumber(o, "lookback_hours", 0, t.lookbackHours, error)
+        || !readInt(o, "spray_min_users", 2, t.sprayMinUsers, error)
+        || !readInt(o, "spray_window_minutes", 1, t.sprayWindowMinutes, error)
+        || !readInt(o, "brute_force_min_failures", 2, t.bruteForceMinFailures, error)
+        || !readNumber(o, "hijack_window_hours", 0, t.hijackWindowHours, error))
         return std::nullopt;
     for (const std::string &n : networks) {
         auto cidr = Cidr::parse(n);

@@ -40,6 +40,10 @@ struct Tuning
     double incidentGapHours = 24; // findings of a user this close in time join one incident
     // network_classes: ASN -> class, over the built-in table (resources/network-classes.csv).
     std::map<std::uint32_t, NetworkClass> networkClasses;
+    int sprayMinUsers = 10;          // PasswordSpray: distinct users failing from one IP...
+    int sprayWindowMinutes = 60;     // ...within this sliding window
+    int bruteForceMinFailures = 20;  // PasswordSpray: failures on one user from one IP in the window
+    double hijackWindowHours = 24;   // ThreadHijack: replies this long after a risky sign-in
 
     // The trusted network holding `ip` (normalised text), or nullptr.
     const Cidr *trustedNetwork(std::string_view ip) const;

@@ -1,0 +1,397 @@
+// PasswordSpray (default profile): failed sign-ins from one IP against many distinct users within
+// a sliding window (spray), or many failures against one user (brute force); a success from the
+// same IP afterwards names the account that fell. Legacy protocols are called out.
+#include "detect/detector.h"
+#include "detect/detectutil.h"
+#include "detect/signals.h"
+#include "util/jsonwriter.h"
+#include "util/strings.h"
+#include "util/timeparse.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace mp {
+
+namespace {
+
+// Entra ID errors of a wrong password or of an account the guessing already locked or disabled.
+bool isPasswordFailure(std::int32_t code)
+{
+    return code == 50126 || code == 50053 || code == 50055 || code == 50057;
+}
+
+struct Attempt
+{
+    StrId ip;
+    std::int64_t timeMs;
+    std::int64_t eventId;
+    StrId user;
+    std::int32_t code;
+    StrId clientApp; // texts
+    bool signIn;     // from the sign-in log (else audit UserLoginFailed)
+    bool counted = true; // false: the same (user, minute) was already counted from this IP
+};
+
+struct Success
+{
+    std::int64_t timeMs;
+    std::int64_t eventId;
+    StrId user;
+    StrId clientApp;
+};
+
+} // namespace
+
+void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std::vector<Finding> &out)
+{
+    const std::int64_t windowMs = static_cast<std::int64_t>(std::max(1, tuning.sprayWindowMinutes)) * 60 * 1000;
+    const std::size_t minUsers = static_cast<std::size_t>(std::max(2, tuning.sprayMinUsers));
+    const std::size_t minFailures = static_cast<std::size_t>(std::max(2, tuning.bruteForceMinFailures));
+
+    std::vector<Attempt> attempts;
+    for (const SignInRow &r : input.signIns) {
+        if (r.timeMs != kNoTime && r.ip && isPasswordFailure(r.resultCode))
+            attempts.push_back({r.ip, r.timeMs, r.eventId, r.user, r.resultCode, r.clientApp, true});
+    }
+    for (const AuditRow &r : input.audits) {
+        if (r.timeMs != kNoTime && r.ip && input.textHas(r.operation, DetectionInput::LoginFailedOperation)
+            && isPasswordFailure(r.resultCode))
+            attempts.push_back({r.ip, r.timeMs, r.eventId, r.user, r.resultCode, r.clientApp, false});
+    }
+    if (attempts.empty() || input.cancelled())
+        return;
+    // By IP, then time; a sign-in before the audit record of the same attempt, so that it is the
+    // one counted.
+    std::sort(attempts.begin(), attempts.end(), [](const Attempt &a, const Attempt &b) {
+        if (a.ip != b.ip)
+            return a.ip < b.ip;
+        if (a.timeMs / 60000 != b.timeMs / 60000)
+            return a.timeMs < b.timeMs;
+        if (a.signIn != b.signIn)
+            return a.signIn;
+        return a.timeMs != b.timeMs ? a.timeMs < b.timeMs : a.eventId < b.eventId;
+    });
+
+    struct Burst
+    {
+        StrId ip;
+        std::size_t begin, end; // range in attempts
+        bool spray;             // else brute force on `user`
+        StrId user;
+        std::size_t maxUsersInWindow = 0;
+        std::size_t maxFailuresInWindow = 0;
+    };
+    std::vector<Burst> bursts;
+    std::vector<std::size_t> counted;
+    std::unordered_map<StrId, std::size_t> inWindow;
+    for (std::size_t g = 0; g < attempts.size();) {
+        std::size_t e = g;
+        while (e < attempts.size() && attempts[e].ip == attempts[g].ip)
+            ++e;
+        // One attempt is often logged twice (sign-in log and UserLoginFailed): distinct
+        // (user, minute) per IP.
+        {
+            std::unordered_set<std::uint64_t> seen;
+            for (std::size_t k = g; k < e; ++k) {
+                const std::uint64_t key = (static_cast<std::uint64_t>(attempts[k].user) << 32)
+                    ^ static_cast<std::uint64_t>(attempts[k].timeMs / 60000);
+                attempts[k].counted = seen.insert(key).second;
+            }
+        }
+        // The counted attempts in time order (the sort is by minute first, then time).
+        counted.clear();
+        for (std::size_t k = g; k < e; ++k) {
+            if (attempts[k].counted)
+                counted.push_back(k);
+        }
+        std::stable_sort(counted.begin(), counted.end(), [&](std::size_t a, std::size_t b) {
+            return attempts[a].timeMs < attempts[b].timeMs;
+        });
+        // Spray: windows with minUsers distinct users or more; overlapping windows are one burst.
+        std::size_t runBegin = SIZE_MAX, runEnd = 0, runMax = 0;
+        inWindow.clear();
+        std::size_t j = 0;
+        std::vector<std::pair<std::int64_t, std::int64_t>> sprayTimes; // [first, last] of each burst
+        auto flushSpray = [&] {
+            if (runBegin == SIZE_MAX)
+                return;
+            Burst b{attempts[g].ip, g, e, true, 0, runMax, 0};
+            sprayTimes.push_back({attempts[counted[runBegin]].timeMs, attempts[counted[runEnd - 1]].timeMs});
+            bursts.push_back(b);
+            runBegin = SIZE_MAX;
+            runEnd = 0;
+            runMax = 0;
+        };
+        for (std::size_t i = 0; i < counted.size(); ++i) {
+            if (j < i)
+                j = i;
+            while (j < counted.size() && attempts[counted[j]].timeMs - attempts[counted[i]].timeMs < windowMs)
+                ++inWindow[attempts[counted[j++]].user];
+            if (inWindow.size() >= minUsers) {
+                if (runBegin != SIZE_MAX && i >= runEnd)
+                    flushSpray();
+                if (runBegin == SIZE_MAX)
+                    runBegin = i;
+                runEnd = std::max(runEnd, j);
+                runMax = std::max(runMax, inWindow.size());
+            }
+            auto it = inWindow.find(attempts[counted[i]].user);
+            if (--it->second == 0)
+                inWindow.erase(it);
+        }
+        flushSpray();
+        // The bursts' attempt ranges: the whole IP group, trimmed to the burst's time.
+        for (std::size_t bi = bursts.size() - sprayTimes.size(); bi < bursts.size(); ++bi) {
+            const auto [t0, t1] = sprayTimes[bi - (bursts.size() - sprayTimes.size())];
+            std::size_t b = g, en = g;
+            while (b < e && attempts[b].timeMs < t0 - 60000)
+                ++b;
+            en = b;
+            while (en < e && attempts[en].timeMs <= t1 + 60000)
+                ++en;
+            bursts[bi].begin = b;
+            bursts[bi].end = en;
+        }
+
+        // Brute force: many failures on one user from this IP, outside the spray bursts.
+        std::map<StrId, std::vector<std::size_t>> perUser;
+        for (const std::size_t k : counted)
+            perUser[attempts[k].user].push_back(k);
+        for (const auto &[user, list] : perUser) {
+            if (list.size() < minFailures)
+                continue;
+            std::size_t bBegin = SIZE_MAX, bEnd = 0, bMax = 0, jj = 0;
+            auto flushBrute = [&] {
+                if (bBegin == SIZE_MAX)
+                    return;
+                const std::int64_t t0 = attempts[list[bBegin]].timeMs, t1 = attempts[list[bEnd - 1]].timeMs;
+                const bool inSpray = std::any_of(sprayTimes.begin(), sprayTimes.end(), [&](const auto &s) {
+                    return t0 <= s.second && s.first <= t1;
+                });
+                if (!inSpray) {
+                    Burst b{attempts[g].ip, 0, 0, false, user, 1, bMax};
+                    // Keep only this user's attempts: a range of indices is not enough, so the
+                    // burst records its bounds by time and the finding filters by user.
+                    std::size_t lo = g, hi = g;
+                    while (lo < e && attempts[lo].timeMs < t0 - 60000)
+                        ++lo;
+                    hi = lo;
+                    while (hi < e && attempts[hi].timeMs <= t1 + 60000)
+                        ++hi;
+                    b.begin = lo;
+                    b.end = hi;
+                    bursts.push_back(b);
+                }
+                bBegin = SIZE_MAX;
+                bEnd = 0;
+                bMax = 0;
+            };
+            for (std::size_t i = 0; i < list.size(); ++i) {
+                if (jj < i)
+                    jj = i;
+                while (jj < list.size() && attempts[list[jj]].timeMs - attempts[list[i]].timeMs < windowMs)
+                    ++jj;
+                if (jj - i < minFailures)
+                    continue;
+                if (bBegin != SIZE_MAX && i >= bEnd)
+                    flushBrute();
+                if (bBegin == SIZE_MAX)
+                    bBegin = i;
+                bEnd = std::max(bEnd, jj);
+                bMax = std::max(bMax, jj - i);
+            }
+            flushBrute();
+        }
+        g = e;
+    }
+    if (bursts.empty() || input.cancelled())
+        return;
+
+    // Successful sign-ins from the bursts' IPs: the accounts that fell.
+    std::unordered_map<StrId, std::vector<Success>> successes;
+    for (const Burst &b : bursts)
+        successes.try_emplace(b.ip);
+    for (const SignInRow &r : input.signIns) {
+        if (r.succeeded() && r.timeMs != kNoTime) {
+            if (auto it = successes.find(r.ip); it != successes.end())
+                it->second.push_back({r.timeMs, r.eventId, r.user, r.clientApp});
+        }
+    }
+
+    for (const Burst &b : bursts) {
+        const std::string ip(input.ips.view(b.ip));
+        std::vector<std::pair<std::int64_t, std::int64_t>> evidence; // time, id
+        std::set<StrId> targets;
+        std::set<std::int32_t> codes;
+        std::set<std::string> legacy, clients;
+        std::map<StrId, std::size_t> failuresPerUser;
+        std::size_t countedAttempts = 0, logged = 0;
+        std::int64_t first = INT64_MAX, last = INT64_MIN;
+        for (std::size_t k = b.begin; k < b.end; ++k) {
+            const Attempt &a = attempts[k];
+            if (!b.spray && a.user != b.user)
+                continue;
+            evidence.push_back({a.timeMs, a.eventId});
+            ++logged;
+            first = std::min(first, a.timeMs);
+            last = std::max(last, a.timeMs);
+            codes.insert(a.code);
+            if (a.clientApp) {
+                const std::string_view c = input.texts.view(a.clientApp);
+                clients.emplace(c);
+                if (detect::isLegacyProtocol(c))
+                    legacy.emplace(c);
+            }
+            if (a.counted) {
+                ++countedAttempts;
+                targets.insert(a.user);
+                ++failuresPerUser[a.user];
+            }
+        }
+        if (evidence.empty())
+            continue;
+        // Accounts that signed in from the same IP after the first failure, up to one window
+        // after the last: the guess that worked.
+        std::map<StrId, std::vector<const Success *>> fallen;
+        for (const Success &s : successes[b.ip]) {
+            if (s.timeMs < first || s.timeMs > last + windowMs)
+                continue;
+            if (!b.spray && s.user != b.user)
+                continue;
+            if (b.spray && !targets.count(s.user))
+                continue;
+            fallen[s.user].push_back(&s);
+        }
+        const std::string suppressed = [&]() -> std::string {
+            if (const int t = input.trustedNetworkOf(b.ip); t >= 0)
+                return "trusted_networks: " + tuning.trustedNetworks[static_cast<std::size_t>(t)].text;
+            return {};
+        }();
+        std::size_t topFailures = 0;
+        for (const auto &[u, n] : failuresPerUser)
+            topFailures = std::max(topFailures, n);
+
+        auto makeFinding = [&](StrId fallenUser) {
+            Finding f;
+            f.detector = std::string(detector_names::kPasswordSpray);
+            f.user = fallenUser ? std::string(input.users.view(fallenUser)) : (b.spray ? std::string() : std::string(input.users.view(b.user)));
+            f.ips = {ip};
+            std::vector<std::pair<std::int64_t, std::int64_t>> ev = evidence;
+            std::set<std::string> successClients;
+            if (fallenUser) {
+                for (const Success *s : fallen[fallenUser]) {
+                    ev.push_back({s->timeMs, s->eventId});
+                    if (s->clientApp)
+                        successClients.emplace(input.texts.view(s->clientApp));
+                }
+            }
+            std::sort(ev.begin(), ev.end());
+            ev.erase(std::unique(ev.begin(), ev.end()), ev.end());
+            for (const auto &[t, id] : ev)
+                f.evidence.push_back(id);
+            f.firstTimeMs = ev.front().first;
+            f.lastTimeMs = ev.back().first;
+
+            double score = b.spray ? 55 : 50;
+            if (b.spray && targets.size() >= 3 * minUsers)
+                score += 10;
+            if (!b.spray && b.maxFailuresInWindow >= 5 * minFailures)
+                score += 10;
+            if (!legacy.empty())
+                score += 5;
+            if (fallenUser)
+                score = std::max(score, 92.0);
+            f.score = detect::clampScore(score);
+            f.severity = detect::severityForScore(f.score);
+            f.suppressedBy = suppressed;
+            f.fingerprint = detect::fingerprint(f.detector, "default", f.user, {evidence.front().second});
+
+            const std::string legacyText = legacy.empty() ? std::string() : [&] {
+                std::string s = " over legacy protocols (";
+                bool firstItem = true;
+                for (const std::string &l : legacy) {
+                    s += (firstItem ? "" : ", ") + l;
+                    firstItem = false;
+                }
+                return s + ")";
+            }();
+            if (b.spray) {
+                f.summary = "Password spray from " + ip + ": " + detect::formatCount(static_cast<double>(countedAttempts))
+                    + " failed sign-ins against " + detect::formatCount(static_cast<double>(targets.size()))
+                    + " users (up to " + std::to_string(b.maxUsersInWindow) + " within "
+                    + std::to_string(tuning.sprayWindowMinutes) + " min)" + legacyText;
+            } else {
+                f.summary = "Brute force against " + f.user + " from " + ip + ": "
+                    + detect::formatCount(static_cast<double>(countedAttempts)) + " failed sign-ins (up to "
+                    + std::to_string(b.maxFailuresInWindow) + " within " + std::to_string(tuning.sprayWindowMinutes)
+                    + " min)" + legacyText;
+            }
+            if (fallenUser)
+                f.summary += "; then a successful sign-in of " + f.user + " from the same address";
+
+            JsonWriter w;
+            w.beginObject();
+            w.field("kind", b.spray ? "spray" : "brute-force");
+            w.field("ip", ip);
+            w.field("failed_attempts", static_cast<std::int64_t>(countedAttempts));
+            w.field("failure_records", static_cast<std::int64_t>(logged));
+            w.field("distinct_users", static_cast<std::int64_t>(targets.size()));
+            w.field("max_users_in_window", static_cast<std::int64_t>(b.spray ? b.maxUsersInWindow : 1));
+            w.field("max_failures_on_one_user", static_cast<std::int64_t>(topFailures));
+            w.field("window_minutes", tuning.sprayWindowMinutes);
+            w.field("threshold", static_cast<std::int64_t>(b.spray ? minUsers : minFailures));
+            w.key("result_codes");
+            w.beginArray();
+            for (const std::int32_t c : codes)
+                w.value(static_cast<std::int64_t>(c));
+            w.endArray();
+            w.key("client_apps");
+            w.beginArray();
+            for (const std::string &c : clients)
+                w.value(c);
+            w.endArray();
+            w.key("legacy_protocols");
+            w.beginArray();
+            for (const std::string &c : legacy)
+                w.value(c);
+            w.endArray();
+            w.key("targets");
+            w.beginArray();
+            for (const StrId u : targets)
+                w.value(input.users.view(u));
+            w.endArray();
+            w.key("fallen_accounts");
+            w.beginArray();
+            for (const auto &[u, list] : fallen)
+                w.value(input.users.view(u));
+            w.endArray();
+            w.key("compromised_user");
+            if (fallenUser) {
+                w.value(input.users.view(fallenUser));
+            } else {
+                w.null();
+            }
+            w.key("success_client_apps");
+            w.beginArray();
+            for (const std::string &c : successClients)
+                w.value(c);
+            w.endArray();
+            w.endObject();
+            f.details = w.take();
+            out.push_back(std::move(f));
+        };
+        if (fallen.empty()) {
+            makeFinding(0);
+        } else {
+            // One finding per account that fell: each is the start of that user's takeover story.
+            for (const auto &[u, list] : fallen)
+                makeFinding(u);
+        }
+    }
+}
+
+} // namespace mp

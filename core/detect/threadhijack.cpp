@@ -1,0 +1,304 @@
+// ThreadHijack (default profile, second phase): replies and forwards a user sent from an IP or
+// session already tied to another finding, or within hijack_window_hours after a risky sign-in,
+// impossible travel, session anomaly or fallen spray of that user. A hiding rule of the user
+// whose words match the subjects raises it: the attacker answers the thread and hides the answers.
+#include "detect/detector.h"
+#include "detect/detectutil.h"
+#include "detect/ruleanalysis.h"
+#include "detect/signals.h"
+#include "util/jsonwriter.h"
+#include "util/strings.h"
+#include "util/timeparse.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace mp {
+
+namespace {
+
+constexpr double kTieMinimumScore = 45; // medium: low and informational findings tie nothing
+constexpr std::size_t kSharedIpUsers = 3;  // an address this many users (and 10 %) sign in from
+constexpr int kRoutineDays = 2;            // an address the user signed in from on this many days
+
+struct Reply
+{
+    std::int64_t timeMs;
+    std::int64_t eventId;
+    StrId ip;
+    StrId session;
+    StrId token;
+    StrId subject; // others
+    std::string tiedTo; // the finding that ties it, for the details
+    bool tiedByAddress = false;
+};
+
+struct Window
+{
+    std::int64_t from, to;
+    std::string what;
+};
+
+} // namespace
+
+void detectThreadHijack(const DetectionInput &input, const Tuning &tuning, std::vector<Finding> &out)
+{
+    const std::int64_t windowMs = static_cast<std::int64_t>(tuning.hijackWindowHours * 3600.0 * 1000.0);
+    // The findings of the first phase that stand (not suppressed, medium or more).
+    std::unordered_map<std::string, std::pair<double, std::string>> tiedIps; // ip -> best score, detector
+    std::unordered_set<std::int64_t> tiedEvents;
+    std::unordered_map<std::string, std::vector<Window>> windows; // user -> risky windows
+    const std::size_t earlier = out.size();
+    for (std::size_t i = 0; i < earlier; ++i) {
+        const Finding &f = out[i];
+        if (!f.suppressedBy.empty() || f.score < kTieMinimumScore || f.detector == detector_names::kThreadHijack)
+            continue;
+        // Bulk sending is what a hijack does, not what shows an address is the attacker's.
+        if (f.detector != detector_names::kBulkEmailSending) {
+            for (const std::string &ip : f.ips) {
+                const StrId id = input.ips.find(ip);
+                if (id && input.trustedNetworkOf(id) >= 0)
+                    continue;
+                auto &best = tiedIps[ip];
+                if (f.score > best.first)
+                    best = {f.score, f.detector};
+            }
+            tiedEvents.insert(f.evidence.begin(), f.evidence.end());
+        }
+        if (!f.user.empty() && f.firstTimeMs != kNoTime
+            && (f.detector == detector_names::kRiskySignIn || f.detector == detector_names::kImpossibleTravel
+                || f.detector == detector_names::kSessionAnomaly || f.detector == detector_names::kPasswordSpray))
+            windows[f.user].push_back({f.firstTimeMs, f.lastTimeMs + windowMs, f.detector});
+    }
+    if (tiedIps.empty() && windows.empty())
+        return;
+    // Sessions and tokens of the tying findings' evidence.
+    std::unordered_set<StrId> tiedSessions;
+    if (!tiedEvents.empty()) {
+        for (const SignInRow &r : input.signIns) {
+            if ((r.sessionId || r.correlationId) && tiedEvents.count(r.eventId)) {
+                tiedSessions.insert(r.sessionId);
+                tiedSessions.insert(r.correlationId);
+            }
+        }
+        for (const AuditRow &r : input.audits) {
+            if ((r.sessionId || r.correlationId) && tiedEvents.count(r.eventId)) {
+                tiedSessions.insert(r.sessionId);
+                tiedSessions.insert(r.correlationId);
+            }
+        }
+        tiedSessions.erase(0);
+    }
+    if (input.cancelled())
+        return;
+    // Addresses many users sign in from (the office's NAT): a reply from there says nothing.
+    std::unordered_set<StrId> sharedIps;
+    {
+        std::unordered_map<StrId, std::unordered_set<StrId>> usersOf;
+        std::unordered_set<StrId> active;
+        for (const SignInRow &r : input.signIns) {
+            if (r.succeeded() && r.ip) {
+                usersOf[r.ip].insert(r.user);
+                active.insert(r.user);
+            }
+        }
+        const std::size_t needed = std::max<std::size_t>(kSharedIpUsers, (active.size() + 9) / 10);
+        for (const auto &[ip, users] : usersOf) {
+            if (users.size() >= needed)
+                sharedIps.insert(ip);
+        }
+    }
+
+    std::vector<Reply> replies;
+    std::vector<Reply> qualifying;
+    for (StrId user = 1; user < input.users.size(); ++user) {
+        const std::string userName(input.users.view(user));
+        const auto win = windows.find(userName);
+        replies.clear();
+        bool anySend = false;
+        for (const std::uint32_t i : input.auditsByUser.of(user)) {
+            const AuditRow &r = input.audits[i];
+            if (r.timeMs == kNoTime || !input.textHas(r.operation, DetectionInput::SendOperation))
+                continue;
+            anySend = true;
+            if (r.subject && detect::replyPrefixLength(input.others.view(r.subject)) > 0)
+                replies.push_back({r.timeMs, r.eventId, r.ip, r.sessionId, r.correlationId, r.subject, {}});
+        }
+        if (!anySend) {
+            // No Send records: the message trace's outbound messages.
+            for (const std::uint32_t i : input.messagesBySender.of(user)) {
+                const MessageRow &m = input.messages[i];
+                if (m.timeMs != kNoTime && m.subject && detect::replyPrefixLength(input.others.view(m.subject)) > 0)
+                    replies.push_back({m.timeMs, m.eventId, m.ip, 0, 0, m.subject, {}});
+            }
+        }
+        if (replies.empty())
+            continue;
+
+        // The user's own addresses: signed in successfully from on several days.
+        std::unordered_set<StrId> routineIps;
+        {
+            std::unordered_map<StrId, std::set<std::int64_t>> days;
+            for (const std::uint32_t i : input.signInsByUser.of(user)) {
+                const SignInRow &s = input.signIns[i];
+                if (s.succeeded() && s.ip && s.timeMs != kNoTime)
+                    days[s.ip].insert(s.timeMs / (24LL * 3600 * 1000));
+            }
+            for (const auto &[ip, d] : days) {
+                if (d.size() >= static_cast<std::size_t>(kRoutineDays))
+                    routineIps.insert(ip);
+            }
+        }
+        qualifying.clear();
+        for (Reply &r : replies) {
+            const std::string_view ip = input.ips.view(r.ip);
+            // From the user's own or the office's address: the user answering their own mail.
+            if (r.ip && (routineIps.count(r.ip) || sharedIps.count(r.ip)))
+                continue;
+            if (r.ip) {
+                if (const auto it = tiedIps.find(std::string(ip)); it != tiedIps.end()) {
+                    r.tiedTo = it->second.second + " (address " + std::string(ip) + ")";
+                    r.tiedByAddress = true;
+                }
+            }
+            if (r.tiedTo.empty() && ((r.session && tiedSessions.count(r.session)) || (r.token && tiedSessions.count(r.token)))) {
+                r.tiedTo = "session of a finding";
+                r.tiedByAddress = true;
+            }
+            if (r.tiedTo.empty() && win != windows.end() && (!r.ip || input.trustedNetworkOf(r.ip) < 0)) {
+                for (const Window &w : win->second) {
+                    if (r.timeMs < w.from || r.timeMs > w.to)
+                        continue;
+                    // From an address the user signed in from before the risky episode: the user
+                    // answering their own mail.
+                    bool routine = false;
+                    for (const std::uint32_t i : input.signInsByUser.of(user)) {
+                        const SignInRow &s = input.signIns[i];
+                        if (s.timeMs >= w.from)
+                            break;
+                        routine = routine || (s.succeeded() && s.ip == r.ip && r.ip);
+                    }
+                    if (!routine) {
+                        r.tiedTo = w.what + " within " + detect::formatCount(tuning.hijackWindowHours) + " h";
+                        break;
+                    }
+                }
+            }
+            if (!r.tiedTo.empty())
+                qualifying.push_back(r);
+        }
+        if (qualifying.empty())
+            continue;
+
+        // The user's hiding rules and the words they hide.
+        std::set<std::string> hidingRules, keywords;
+        for (const RuleRow &rule : input.rules) {
+            if (rule.user != user)
+                continue;
+            const RuleAnalysis a = analyseRule(rule, input);
+            if (a.removal || a.hidingTraits() == 0)
+                continue;
+            hidingRules.insert(rule.ruleName.empty() ? std::string(input.texts.view(rule.operation)) : rule.ruleName);
+            for (const std::string &k : a.keywords)
+                keywords.insert(toLowerAscii(k));
+        }
+
+        // Replies that follow each other within the window are one finding.
+        std::size_t begin = 0;
+        while (begin < qualifying.size()) {
+            std::size_t end = begin + 1;
+            while (end < qualifying.size() && qualifying[end].timeMs - qualifying[end - 1].timeMs <= std::max<std::int64_t>(windowMs, 3600000))
+                ++end;
+            Finding f;
+            f.detector = std::string(detector_names::kThreadHijack);
+            f.user = userName;
+            std::vector<StrId> ips;
+            std::set<std::string> subjects, matched, ties;
+            bool byAddress = false;
+            double tieScore = 0;
+            for (std::size_t k = begin; k < end; ++k) {
+                const Reply &r = qualifying[k];
+                f.evidence.push_back(r.eventId);
+                if (r.ip)
+                    ips.push_back(r.ip);
+                const std::string_view subject = input.others.view(r.subject);
+                subjects.emplace(subject);
+                for (const std::string &kw : keywords) {
+                    if (findI(subject, kw) != std::string_view::npos)
+                        matched.insert(kw);
+                }
+                ties.insert(r.tiedTo);
+                byAddress = byAddress || r.tiedByAddress;
+                if (r.ip) {
+                    if (const auto it = tiedIps.find(std::string(input.ips.view(r.ip))); it != tiedIps.end())
+                        tieScore = std::max(tieScore, it->second.first);
+                }
+            }
+            f.ips = detect::ipsByFrequency(input, ips);
+            f.firstTimeMs = qualifying[begin].timeMs;
+            f.lastTimeMs = qualifying[end - 1].timeMs;
+            f.fingerprint = detect::fingerprint(f.detector, "default", f.user, {f.evidence.front()});
+
+            double score = byAddress ? 60 : 50;
+            if (tieScore >= 70)
+                score += 10;
+            if (!hidingRules.empty())
+                score += 10;
+            if (!matched.empty())
+                score += 15;
+            f.score = detect::clampScore(score);
+            f.severity = detect::severityForScore(f.score);
+
+            f.summary = "Thread hijack by " + f.user + ": " + std::to_string(end - begin)
+                + (end - begin == 1 ? " reply/forward" : " replies/forwards") + " sent";
+            if (!f.ips.empty())
+                f.summary += " from " + f.ips.front();
+            f.summary += byAddress ? " tied to another finding" : " shortly after a risky sign-in";
+            if (!matched.empty()) {
+                f.summary += ", under a hiding rule matching ";
+                bool first = true;
+                for (const std::string &m : matched) {
+                    f.summary += (first ? "'" : ", '") + m + "'";
+                    first = false;
+                }
+            } else if (!hidingRules.empty()) {
+                f.summary += ", with a hiding rule in place";
+            }
+
+            JsonWriter w;
+            w.beginObject();
+            w.key("subjects");
+            w.beginArray();
+            for (const std::string &s : subjects)
+                w.value(s);
+            w.endArray();
+            w.key("tied_to");
+            w.beginArray();
+            for (const std::string &t : ties)
+                w.value(t);
+            w.endArray();
+            w.key("hiding_rules");
+            w.beginArray();
+            for (const std::string &r : hidingRules)
+                w.value(r);
+            w.endArray();
+            w.key("matched_keywords");
+            w.beginArray();
+            for (const std::string &m : matched)
+                w.value(m);
+            w.endArray();
+            w.key("window_hours");
+            w.value(tuning.hijackWindowHours);
+            w.field("source", anySend ? "audit" : "message-trace");
+            w.endObject();
+            f.details = w.take();
+            out.push_back(std::move(f));
+            begin = end;
+        }
+    }
+}
+
+} // namespace mp
