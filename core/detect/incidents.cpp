@@ -327,6 +327,7 @@ void annotateNetworks(std::vector<Finding> &findings, const DetectionInput &inpu
             hostedSignIns.emplace(r.eventId, r.ip);
     }
     std::unordered_map<std::string, IpNetwork> networks;
+    std::unordered_map<std::uint32_t, std::string> orgOfAsn; // an organisation seen for the AS
     auto networkOf = [&](const std::string &ip) -> const IpNetwork & {
         auto it = networks.find(ip);
         if (it != networks.end())
@@ -338,6 +339,12 @@ void annotateNetworks(std::vector<Finding> &findings, const DetectionInput &inpu
             const StrId id = input.ips.find(ip);
             if (id && id < asnOfIp.size())
                 n.asn = asnOfIp[id];
+        }
+        if (!n.org.empty() && n.asn)
+            orgOfAsn.emplace(n.asn, n.org);
+        if (n.org.empty() && n.asn) {
+            if (const auto known = orgOfAsn.find(n.asn); known != orgOfAsn.end())
+                n.org = known->second;
         }
         if (n.org.empty() && n.asn) {
             // The case does not name the AS: the network-class table's name for it, if any.

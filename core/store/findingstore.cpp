@@ -201,7 +201,8 @@ bool FindingStore::saveRun(DetectionRun &run, const std::vector<Finding> &findin
         insFinding.bind(10, f.summary, false);
         insFinding.bind(11, f.details);
         insFinding.bind(12, f.suppressedBy);
-        if (f.incidentId > 0)
+        // Only incidents stored with this run can be referred to (ids are their positions).
+        if (f.incidentId > 0 && f.incidentId <= static_cast<std::int64_t>(incidents.size()))
             insFinding.bind(13, f.incidentId);
         else
             insFinding.bindNull(13);

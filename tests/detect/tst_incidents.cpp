@@ -245,6 +245,16 @@ void TestIncidents::storedPrintedAndTriaged()
     QCOMPARE(again[0].triage.state, TriageState::TruePositive);
     QCOMPARE(again[0].triage.note, std::string("confirmed"));
 
+    // Findings saved without their incidents (the older call) keep no dangling incident ids.
+    DetectionRun bare;
+    bare.profile = "default";
+    bare.engineVersion = kDetectionEngineVersion;
+    QVERIFY2(store.saveRun(bare, r.findings, &error), error.c_str());
+    QVERIFY(store.incidents().empty());
+    for (const StoredFinding &sf : store.findings())
+        QCOMPARE(sf.finding.incidentId, std::int64_t(0));
+    QVERIFY(c.detectAndStore().ok);
+
     // The table lists the incidents in a section of their own.
     const CliResult table = runCli({"detect", c.path()});
     QCOMPARE(table.code, 0);
