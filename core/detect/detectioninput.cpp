@@ -208,8 +208,7 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
     m_textFlags.assign(1, 0);
     // Users and IPs vary from row to row: they go to the pool directly. The other columns repeat.
     ColumnCache operationCache(texts), workloadCache(texts), appCache(texts),
-        categoryCache(texts), countryCache(texts), cityCache(texts), riskTypesCache(texts), clientAppCache(texts),
-        userAgentCache(texts);
+        categoryCache(texts), countryCache(texts), cityCache(texts), riskTypesCache(texts), clientAppCache(texts);
     // Session and token ids: most rows have none; interning the empty text is skipped.
     auto internId = [this](std::string_view text) -> StrId { return text.empty() ? 0 : others.intern(text); };
     std::int64_t rows = 0;
@@ -258,8 +257,9 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
             r.asn = s.isNull(cAsn) ? 0 : static_cast<std::uint32_t>(s.int64(cAsn));
             r.sessionId = internId(s.textView(cSessionId));
             r.correlationId = internId(s.textView(cCorrelationId));
-            r.clientApp = clientAppCache.intern(s.textView(cClientApp));
-            r.userAgent = userAgentCache.intern(s.textView(cUserAgent));
+            // The client only matters for password failures (legacy protocols of a spray).
+            if (r.resultCode > 0 && r.resultCode != INT32_MAX)
+                r.clientApp = clientAppCache.intern(s.textView(cClientApp));
             signIns.push_back(r);
             break;
         }
@@ -273,14 +273,21 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
             r.workload = workloadCache.intern(s.textView(cWorkload));
             if (r.operation >= m_textFlags.size())
                 flagTexts();
-            if (!s.isNull(cResultCode)) {
-                const std::int64_t code = s.int64(cResultCode);
-                r.resultCode = code < INT32_MIN + 1 || code > INT32_MAX ? INT32_MAX : static_cast<std::int32_t>(code);
+            // The further columns only where a detector reads them: reading a column costs.
+            if (textHas(r.operation, LoginFailedOperation)) {
+                if (!s.isNull(cResultCode)) {
+                    const std::int64_t code = s.int64(cResultCode);
+                    r.resultCode = code < INT32_MIN + 1 || code > INT32_MAX ? INT32_MAX : static_cast<std::int32_t>(code);
+                }
+                const std::string_view client = s.textView(cClientApp);
+                r.clientApp = clientAppCache.intern(client.empty() ? s.textView(cUserAgent) : client);
             }
             r.sessionId = internId(s.textView(cSessionId));
             r.correlationId = internId(s.textView(cCorrelationId));
-            r.country = countryCache.intern(s.textView(cCountry));
-            r.asn = s.isNull(cAsn) ? 0 : static_cast<std::uint32_t>(s.int64(cAsn));
+            if (r.sessionId || r.correlationId) {
+                r.country = countryCache.intern(s.textView(cCountry));
+                r.asn = s.isNull(cAsn) ? 0 : static_cast<std::uint32_t>(s.int64(cAsn));
+            }
             if (textHas(r.operation, MailAccessOperation)) {
                 const std::string_view client = s.textView(cClientApp);
                 r.clientApp = clientAppCache.intern(client.empty() ? s.textView(cUserAgent) : client);

@@ -42,8 +42,7 @@ struct SignInRow
     std::int8_t isRisky = -1;
     StrId sessionId = 0;     // others: sessionId
     StrId correlationId = 0; // others: correlationId, else uniqueTokenIdentifier
-    StrId clientApp = 0;     // texts: clientAppUsed ("Browser", "IMAP4", ...)
-    StrId userAgent = 0;     // texts
+    StrId clientApp = 0;     // texts: clientAppUsed ("Browser", "IMAP4", ...); failed sign-ins only
     // The sign-in is in the interactive table (SigninLogs): not flagged non-interactive, not a
     // service principal or managed identity sign-in.
     bool interactive = true;
@@ -63,13 +62,13 @@ struct AuditRow
     StrId ip = 0;        // ips
     StrId operation = 0; // texts, as logged
     StrId workload = 0;  // texts, as logged
-    std::int32_t resultCode = SignInRow::kNoResultCode; // ErrorNumber (UserLoginFailed), ...
+    std::int32_t resultCode = SignInRow::kNoResultCode; // ErrorNumber, UserLoginFailed only
     StrId sessionId = 0;     // others: SessionId / AADSessionId
     StrId correlationId = 0; // others: UniqueTokenId
     StrId clientApp = 0;     // texts: ClientInfoString, else the user agent
     StrId subject = 0;       // others: the mail item's subject, Send operations only
-    StrId country = 0;       // texts
-    std::uint32_t asn = 0;
+    StrId country = 0;       // texts, records with a session or token only
+    std::uint32_t asn = 0;   // records with a session or token only
 };
 
 // An inbox rule or mailbox forwarding change (audit), or a row of a rule snapshot.

@@ -41,7 +41,6 @@ struct Success
     std::int64_t timeMs;
     std::int64_t eventId;
     StrId user;
-    StrId clientApp;
 };
 
 } // namespace
@@ -218,7 +217,7 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
     for (const SignInRow &r : input.signIns) {
         if (r.succeeded() && r.timeMs != kNoTime) {
             if (auto it = successes.find(r.ip); it != successes.end())
-                it->second.push_back({r.timeMs, r.eventId, r.user, r.clientApp});
+                it->second.push_back({r.timeMs, r.eventId, r.user});
         }
     }
 
@@ -281,13 +280,9 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
             f.user = fallenUser ? std::string(input.users.view(fallenUser)) : (b.spray ? std::string() : std::string(input.users.view(b.user)));
             f.ips = {ip};
             std::vector<std::pair<std::int64_t, std::int64_t>> ev = evidence;
-            std::set<std::string> successClients;
             if (fallenUser) {
-                for (const Success *s : fallen[fallenUser]) {
+                for (const Success *s : fallen[fallenUser])
                     ev.push_back({s->timeMs, s->eventId});
-                    if (s->clientApp)
-                        successClients.emplace(input.texts.view(s->clientApp));
-                }
             }
             std::sort(ev.begin(), ev.end());
             ev.erase(std::unique(ev.begin(), ev.end()), ev.end());
@@ -375,11 +370,6 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
             } else {
                 w.null();
             }
-            w.key("success_client_apps");
-            w.beginArray();
-            for (const std::string &c : successClients)
-                w.value(c);
-            w.endArray();
             w.endObject();
             f.details = w.take();
             out.push_back(std::move(f));

@@ -48,7 +48,7 @@ void detectThreadHijack(const DetectionInput &input, const Tuning &tuning, std::
 {
     const std::int64_t windowMs = static_cast<std::int64_t>(tuning.hijackWindowHours * 3600.0 * 1000.0);
     // The findings of the first phase that stand (not suppressed, medium or more).
-    std::unordered_map<std::string, std::pair<double, std::string>> tiedIps; // ip -> best score, detector
+    std::unordered_map<StrId, std::pair<double, std::string>> tiedIps; // ip -> best score, detector
     std::unordered_set<std::int64_t> tiedEvents;
     std::unordered_map<std::string, std::vector<Window>> windows; // user -> risky windows
     const std::size_t earlier = out.size();
@@ -60,9 +60,9 @@ void detectThreadHijack(const DetectionInput &input, const Tuning &tuning, std::
         if (f.detector != detector_names::kBulkEmailSending) {
             for (const std::string &ip : f.ips) {
                 const StrId id = input.ips.find(ip);
-                if (id && input.trustedNetworkOf(id) >= 0)
+                if (!id || input.trustedNetworkOf(id) >= 0)
                     continue;
-                auto &best = tiedIps[ip];
+                auto &best = tiedIps[id];
                 if (f.score > best.first)
                     best = {f.score, f.detector};
             }
@@ -75,9 +75,10 @@ void detectThreadHijack(const DetectionInput &input, const Tuning &tuning, std::
     }
     if (tiedIps.empty() && windows.empty())
         return;
-    // Sessions and tokens of the tying findings' evidence.
+    // Sessions and tokens of the tying findings' evidence: filled below, only when a reply
+    // carries a session or token (two passes over every row otherwise wasted).
     std::unordered_set<StrId> tiedSessions;
-    if (!tiedEvents.empty()) {
+    auto collectTiedSessions = [&] {
         for (const SignInRow &r : input.signIns) {
             if ((r.sessionId || r.correlationId) && tiedEvents.count(r.eventId)) {
                 tiedSessions.insert(r.sessionId);
@@ -91,75 +92,127 @@ void detectThreadHijack(const DetectionInput &input, const Tuning &tuning, std::
             }
         }
         tiedSessions.erase(0);
-    }
+    };
     if (input.cancelled())
         return;
     // Addresses many users sign in from (the office's NAT): a reply from there says nothing.
-    std::unordered_set<StrId> sharedIps;
-    {
-        std::unordered_map<StrId, std::unordered_set<StrId>> usersOf;
-        std::unordered_set<StrId> active;
+    // Addresses shared by many users, among the candidates' addresses (computed below).
+    std::vector<std::uint8_t> sharedIp(input.ips.size() + 1, 0);
+    auto isSharedIp = [&](StrId ip) { return ip < sharedIp.size() && sharedIp[ip]; };
+
+    // Sequential scans (the audit table is large; reading it by user jumps around in memory):
+    // the replies that could be tied to something, by user.
+    std::unordered_map<StrId, const std::vector<Window> *> windowsOf;
+    for (const auto &[name, list] : windows) {
+        if (const StrId id = input.users.find(name))
+            windowsOf[id] = &list;
+    }
+    // Before tiedSessions is known, any reply with a session or token could be tied by it.
+    auto couldQualify = [&](StrId user, std::int64_t t, StrId ip, StrId session, StrId token) {
+        if ((ip && tiedIps.count(ip)) || (!tiedEvents.empty() && (session || token)))
+            return true;
+        const auto it = windowsOf.find(user);
+        return it != windowsOf.end()
+            && std::any_of(it->second->begin(), it->second->end(), [&](const Window &w) { return t >= w.from && t <= w.to; });
+    };
+    std::vector<std::uint8_t> sendsAny(input.users.size(), 0);
+    std::vector<std::pair<StrId, Reply>> candidates;
+    for (const AuditRow &r : input.audits) {
+        if (r.timeMs == kNoTime || !input.textHas(r.operation, DetectionInput::SendOperation))
+            continue;
+        sendsAny[r.user] = 1;
+        if (r.subject && couldQualify(r.user, r.timeMs, r.ip, r.sessionId, r.correlationId)
+            && detect::replyPrefixLength(input.others.view(r.subject)) > 0)
+            candidates.push_back({r.user, {r.timeMs, r.eventId, r.ip, r.sessionId, r.correlationId, r.subject, {}}});
+    }
+    // Users without Send records: the message trace's outbound messages.
+    for (const MessageRow &m : input.messages) {
+        if (m.timeMs == kNoTime || !m.subject || m.sender >= sendsAny.size() || sendsAny[m.sender])
+            continue;
+        if (couldQualify(m.sender, m.timeMs, m.ip, 0, 0) && detect::replyPrefixLength(input.others.view(m.subject)) > 0)
+            candidates.push_back({m.sender, {m.timeMs, m.eventId, m.ip, 0, 0, m.subject, {}}});
+    }
+    std::stable_sort(candidates.begin(), candidates.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    if (!tiedEvents.empty()
+        && std::any_of(candidates.begin(), candidates.end(), [](const auto &c) { return c.second.session || c.second.token; }))
+        collectTiedSessions();
+    if (!candidates.empty()) {
+        std::vector<std::uint8_t> wanted(input.ips.size() + 1, 0);
+        for (const auto &[u, r] : candidates)
+            wanted[r.ip] = 1;
+        wanted[0] = 0;
+        std::unordered_set<std::uint64_t> pairs; // ip << 32 | user
+        std::vector<std::uint8_t> active(input.users.size(), 0);
         for (const SignInRow &r : input.signIns) {
-            if (r.succeeded() && r.ip) {
-                usersOf[r.ip].insert(r.user);
-                active.insert(r.user);
-            }
+            if (!r.succeeded())
+                continue;
+            active[r.user] = 1;
+            if (r.ip < wanted.size() && wanted[r.ip])
+                pairs.insert((static_cast<std::uint64_t>(r.ip) << 32) | r.user);
         }
-        const std::size_t needed = std::max<std::size_t>(kSharedIpUsers, (active.size() + 9) / 10);
-        for (const auto &[ip, users] : usersOf) {
-            if (users.size() >= needed)
-                sharedIps.insert(ip);
-        }
+        const std::size_t activeUsers = static_cast<std::size_t>(std::count(active.begin(), active.end(), 1));
+        const std::size_t needed = std::max<std::size_t>(kSharedIpUsers, (activeUsers + 9) / 10);
+        std::vector<std::uint32_t> users(input.ips.size() + 1, 0);
+        for (const std::uint64_t p : pairs)
+            ++users[static_cast<StrId>(p >> 32)];
+        for (std::size_t ip = 0; ip < users.size(); ++ip)
+            sharedIp[ip] = users[ip] >= needed;
     }
 
     std::vector<Reply> replies;
     std::vector<Reply> qualifying;
-    for (StrId user = 1; user < input.users.size(); ++user) {
+    for (std::size_t g = 0; g < candidates.size();) {
+        const StrId user = candidates[g].first;
+        std::size_t e = g;
+        while (e < candidates.size() && candidates[e].first == user)
+            ++e;
+        replies.clear();
+        for (std::size_t k = g; k < e; ++k)
+            replies.push_back(std::move(candidates[k].second));
+        g = e;
         const std::string userName(input.users.view(user));
         const auto win = windows.find(userName);
-        replies.clear();
-        bool anySend = false;
-        for (const std::uint32_t i : input.auditsByUser.of(user)) {
-            const AuditRow &r = input.audits[i];
-            if (r.timeMs == kNoTime || !input.textHas(r.operation, DetectionInput::SendOperation))
-                continue;
-            anySend = true;
-            if (r.subject && detect::replyPrefixLength(input.others.view(r.subject)) > 0)
-                replies.push_back({r.timeMs, r.eventId, r.ip, r.sessionId, r.correlationId, r.subject, {}});
-        }
-        if (!anySend) {
-            // No Send records: the message trace's outbound messages.
-            for (const std::uint32_t i : input.messagesBySender.of(user)) {
-                const MessageRow &m = input.messages[i];
-                if (m.timeMs != kNoTime && m.subject && detect::replyPrefixLength(input.others.view(m.subject)) > 0)
-                    replies.push_back({m.timeMs, m.eventId, m.ip, 0, 0, m.subject, {}});
-            }
-        }
-        if (replies.empty())
-            continue;
+        const bool anySend = user < sendsAny.size() && sendsAny[user];
 
         // The user's own addresses: signed in successfully from on several days.
-        std::unordered_set<StrId> routineIps;
-        {
-            std::unordered_map<StrId, std::set<std::int64_t>> days;
+        std::unordered_map<StrId, bool> routineCache;
+        auto isRoutineIp = [&](StrId ip) {
+            const auto cached = routineCache.find(ip);
+            if (cached != routineCache.end())
+                return cached->second;
+            std::int64_t firstDay = INT64_MIN;
+            bool routine = false;
             for (const std::uint32_t i : input.signInsByUser.of(user)) {
                 const SignInRow &s = input.signIns[i];
-                if (s.succeeded() && s.ip && s.timeMs != kNoTime)
-                    days[s.ip].insert(s.timeMs / (24LL * 3600 * 1000));
+                if (!s.succeeded() || s.ip != ip || s.timeMs == kNoTime)
+                    continue;
+                const std::int64_t day = s.timeMs / (24LL * 3600 * 1000);
+                if (firstDay == INT64_MIN) {
+                    firstDay = day;
+                } else if (day != firstDay) {
+                    routine = true; // kRoutineDays (2) distinct days
+                    break;
+                }
             }
-            for (const auto &[ip, d] : days) {
-                if (d.size() >= static_cast<std::size_t>(kRoutineDays))
-                    routineIps.insert(ip);
-            }
-        }
+            routineCache.emplace(ip, routine);
+            return routine;
+        };
+        static_assert(kRoutineDays == 2);
         qualifying.clear();
         for (Reply &r : replies) {
             const std::string_view ip = input.ips.view(r.ip);
+            const auto tied = r.ip ? tiedIps.find(r.ip) : tiedIps.end();
+            const bool inWindow = win != windows.end() && std::any_of(win->second.begin(), win->second.end(), [&](const Window &w) {
+                return r.timeMs >= w.from && r.timeMs <= w.to;
+            });
+            const bool sessionTied = (r.session && tiedSessions.count(r.session)) || (r.token && tiedSessions.count(r.token));
+            if (tied == tiedIps.end() && !inWindow && !sessionTied)
+                continue;
             // From the user's own or the office's address: the user answering their own mail.
-            if (r.ip && (routineIps.count(r.ip) || sharedIps.count(r.ip)))
+            if (r.ip && (isSharedIp(r.ip) || isRoutineIp(r.ip)))
                 continue;
             if (r.ip) {
-                if (const auto it = tiedIps.find(std::string(ip)); it != tiedIps.end()) {
+                if (const auto it = tied; it != tiedIps.end()) {
                     r.tiedTo = it->second.second + " (address " + std::string(ip) + ")";
                     r.tiedByAddress = true;
                 }
@@ -233,7 +286,7 @@ void detectThreadHijack(const DetectionInput &input, const Tuning &tuning, std::
                 ties.insert(r.tiedTo);
                 byAddress = byAddress || r.tiedByAddress;
                 if (r.ip) {
-                    if (const auto it = tiedIps.find(std::string(input.ips.view(r.ip))); it != tiedIps.end())
+                    if (const auto it = tiedIps.find(r.ip); it != tiedIps.end())
                         tieScore = std::max(tieScore, it->second.first);
                 }
             }
