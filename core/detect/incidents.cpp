@@ -328,17 +328,27 @@ void annotateNetworks(std::vector<Finding> &findings, const DetectionInput &inpu
     }
     std::unordered_map<std::string, IpNetwork> networks;
     std::unordered_map<std::uint32_t, std::string> orgOfAsn; // an organisation seen for the AS
+    // The case is asked as little as possible (a case of millions of events has thousands of
+    // finding IPs, and each question reads cold pages): the ASN comes from the sign-ins, the case
+    // is asked for IPs without sign-ins (up to kCaseLookups of them) and once per AS for its name.
+    constexpr int kCaseLookups = 500;
+    int caseLookups = 0;
+    std::unordered_set<std::uint32_t> asked; // ASes whose name the case was asked for
     auto networkOf = [&](const std::string &ip) -> const IpNetwork & {
         auto it = networks.find(ip);
         if (it != networks.end())
             return it->second;
         IpNetwork n;
-        if (lookup)
-            n = lookup(ip);
-        if (n.asn == 0) {
-            const StrId id = input.ips.find(ip);
-            if (id && id < asnOfIp.size())
-                n.asn = asnOfIp[id];
+        const StrId id = input.ips.find(ip);
+        if (id && id < asnOfIp.size())
+            n.asn = asnOfIp[id];
+        if (lookup && ((n.asn == 0 && caseLookups < kCaseLookups) || (n.asn != 0 && !asked.count(n.asn)))) {
+            ++caseLookups;
+            IpNetwork fromCase = lookup(ip);
+            if (n.asn == 0 || fromCase.asn == n.asn)
+                n = std::move(fromCase);
+            if (n.asn)
+                asked.insert(n.asn);
         }
         if (!n.org.empty() && n.asn)
             orgOfAsn.emplace(n.asn, n.org);
