@@ -16,16 +16,18 @@ enum Column {
     cId, cKind, cTime, cUser, cIp, cOperation, cWorkload, cApp, cResultCode, cRiskLevel, cRiskState,
     cRiskEventTypes, cIsRisky, cIsInteractive, cRecordType, cCountry, cCity, cLatitude, cLongitude,
     cGeoSource, cAsn, cRuleName, cParameters, cForwardTargets, cObjectId, cSender, cRecipients,
-    cMessageId, cClientApp, cUserAgent, cSessionId, cCorrelationId, cSubject,
+    cMessageId, cClientApp, cSessionId, cCorrelationId, cSubject,
 };
 
+// Every selected column costs on every row, read or not: the client string is one column (the
+// client application, else the user agent).
 // Row id order, no ORDER BY: a scan of the table in storage order is the fastest read SQLite
 // offers, and sorting compact rows in memory afterwards is cheaper than an index walk.
 constexpr const char *kSelect =
     "SELECT id, kind, time, user, ip, operation, workload, app, result_code, risk_level, risk_state, "
     "risk_event_types, is_risky, is_interactive, record_type, country, city, latitude, longitude, "
     "geo_source, asn, rule_name, parameters, forward_targets, object_id, sender, recipients, message_id, "
-    "client_app, user_agent, session_id, correlation_id, subject "
+    "coalesce(client_app, user_agent), session_id, correlation_id, subject "
     "FROM events";
 
 RiskLevel parseRiskLevel(std::string_view s)
@@ -279,8 +281,7 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
                     const std::int64_t code = s.int64(cResultCode);
                     r.resultCode = code < INT32_MIN + 1 || code > INT32_MAX ? INT32_MAX : static_cast<std::int32_t>(code);
                 }
-                const std::string_view client = s.textView(cClientApp);
-                r.clientApp = clientAppCache.intern(client.empty() ? s.textView(cUserAgent) : client);
+                r.clientApp = clientAppCache.intern(s.textView(cClientApp));
             }
             r.sessionId = internId(s.textView(cSessionId));
             r.correlationId = internId(s.textView(cCorrelationId));
@@ -289,8 +290,7 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
                 r.asn = s.isNull(cAsn) ? 0 : static_cast<std::uint32_t>(s.int64(cAsn));
             }
             if (textHas(r.operation, MailAccessOperation)) {
-                const std::string_view client = s.textView(cClientApp);
-                r.clientApp = clientAppCache.intern(client.empty() ? s.textView(cUserAgent) : client);
+                r.clientApp = clientAppCache.intern(s.textView(cClientApp));
                 if (textHas(r.operation, SendOperation))
                     r.subject = internId(s.textView(cSubject));
             }
