@@ -119,6 +119,10 @@ void credentialSprayScenario(ScenarioContext &c)
     c.expect("PasswordSpray", lee, sprayer, first, successAt, false,
              std::to_string(attempts) + " failed legacy-auth sign-ins (50126, 50055, 50053) against "
                  + std::to_string(targets.size()) + " users from one address, then a success for " + lee.upn);
+    // The mailbox sync runs through a script (python-requests): mail access through an
+    // automation client, a session anomaly of its own.
+    c.expect("SessionAnomaly", lee, sprayer, successAt + 2 * kMinute, successAt + 5 * kMinute, false,
+             "mailbox read over EWS by 'python-requests' right after the account fell to the spray");
     c.story("credential-spray (seed test 2)\n"
             "  " + when(first) + " .. " + when(successAt) + "  " + std::to_string(attempts)
             + " failed sign-ins from " + sprayer.ip + " (" + sprayer.network + ", " + sprayer.city + ") against "

@@ -2,6 +2,7 @@
 // ground truth expects is raised and stands, every benign trap raises nothing that stands (its
 // finding is suppressed by the tuning setting the ground truth names), and nothing else stands
 // except what the ground truth lists as acceptable, at or under its severity.
+#include <array>
 #include "detect/engine.h"
 #include "ingest/importer.h"
 #include "simulate/simulator.h"
@@ -48,12 +49,8 @@ struct KnownGap
     const char *ip;
     const char *why;
 };
-constexpr KnownGap kGroundTruthGaps[] = {
-    {"SessionAnomaly", "lee.gomez@contoso.com", "141.98.10.61",
-     "credential-spray: after the spray the attacker reads the mailbox over EWS with "
-     "'Client=WebServices;python-requests/2.31.0;' -- mail access through an automation client, which the issue "
-     "names as a SessionAnomaly signal; ground-truth.json lists neither a finding nor an acceptable one"},
-};
+// Findings a correct engine raises that the simulator's ground truth does not list yet: none now.
+constexpr std::array<KnownGap, 0> kGroundTruthGaps{};
 
 } // namespace
 

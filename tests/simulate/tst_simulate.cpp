@@ -247,7 +247,7 @@ void TestSimulate::groundTruthFindingsRestOnEvents()
     if (!requireReaders({"graph-signins-json", "purview-audit-csv"}))
         QSKIP("the sign-in reader is not in the tree yet");
     const QJsonArray findings = m_truth.value(QStringLiteral("findings")).toArray();
-    QCOMPARE(findings.size(), 12);
+    QCOMPARE(findings.size(), 13);
     std::set<QString> detectors;
     for (const QJsonValue &v : findings) {
         const QJsonObject f = v.toObject();
