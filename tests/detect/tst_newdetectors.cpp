@@ -391,7 +391,8 @@ void TestNewDetectors::threadHijackRisesWithHidingRuleKeywords()
     Case plain, hidden;
     build(plain, false);
     build(hidden, true);
-    const auto a = findingsOf(plain.run(), "ThreadHijack");
+    const DetectionResult pr = plain.run(); // findingsOf points into the result: keep it alive
+    const auto a = findingsOf(pr, "ThreadHijack");
     const DetectionResult hr = hidden.run();
     const auto b = findingsOf(hr, "ThreadHijack");
     QCOMPARE(a.size(), std::size_t(1));
