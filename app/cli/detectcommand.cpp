@@ -1,6 +1,7 @@
 #include "cli/arguments.h"
 #include "cli/casehelpers.h"
 #include "cli/cli.h"
+#include "cli/terminaltext.h"
 #include "detect/engine.h"
 #include "util/jsonwriter.h"
 #include "util/timeparse.h"
@@ -25,25 +26,6 @@ const char *kDetectHelp =
     "                   seed: the seed's Sentinel rule branch by branch, to reproduce SIEM alerts\n"
     "  --tuning FILE    trusted networks, service and admin accounts, thresholds (docs/tuning.md)\n"
     "  --json           one object {\"findings\":[...], \"incidents\":[...]}\n";
-
-// Terminal output: control characters from the log must not move the cursor or recolour it.
-std::string printable(std::string_view text)
-{
-    std::string s(text);
-    for (char &c : s) {
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-            c = ' ';
-    }
-    return s;
-}
-
-std::string column(std::string_view text, std::size_t width)
-{
-    std::string s = printable(text.substr(0, width));
-    if (s.size() < width)
-        s.append(width - s.size(), ' ');
-    return s;
-}
 
 void writeTime(JsonWriter &w, std::string_view key, std::int64_t ms)
 {
