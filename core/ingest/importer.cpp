@@ -32,11 +32,8 @@ const char *encodingName(TextEncoding encoding)
 class ImportSink final : public ReadSink
 {
 public:
-    // hash: when given, the file's bytes are hashed as parsing passes over them (the text is the
-    // mapped file after `prefix` bytes of byte-order mark).
     ImportSink(CaseStore &store, FileReport &report, Enricher &enricher, const ImportOptions &options,
-               std::size_t fileIndex, MappedFile *mapped, std::size_t textSize, Sha256 *hash = nullptr,
-               std::size_t prefix = 0)
+               std::size_t fileIndex, MappedFile *mapped, std::size_t textSize)
         : m_store(store)
         , m_report(report)
         , m_enricher(enricher)
@@ -44,8 +41,6 @@ public:
         , m_fileIndex(fileIndex)
         , m_mapped(mapped)
         , m_textSize(textSize)
-        , m_hash(hash)
-        , m_prefix(prefix)
     {
     }
 
@@ -110,9 +105,7 @@ public:
 
     void progress(std::size_t bytesRead) override
     {
-        // Hash and keep the original text as parsing advances, then let the kernel drop what
-        // all have passed.
-        hashUpTo(bytesRead);
+        // Keep the original text as parsing advances, then let the kernel drop what both have passed.
         if (!m_failed && !m_store.storeSourceText(bytesRead, &m_failure))
             m_failed = true;
         if (m_mapped)
@@ -130,18 +123,6 @@ public:
             m_options.progress(m_fileIndex, 0, m_textSize, 0);
     }
 
-    // Hashes the file up to `textBytes` of its text (and the byte-order mark before it).
-    void hashUpTo(std::size_t textBytes)
-    {
-        if (!m_hash || !m_mapped)
-            return;
-        const std::size_t end = std::min<std::size_t>(m_prefix + textBytes, m_mapped->size());
-        if (end > m_hashed) {
-            m_hash->update(m_mapped->bytes().substr(m_hashed, end - m_hashed));
-            m_hashed = end;
-        }
-    }
-
     bool failed() const { return m_failed; }
     const std::string &failure() const { return m_failure; }
     std::int64_t outOfOrderLine() const { return m_outOfOrderLine; }
@@ -154,9 +135,6 @@ private:
     std::size_t m_fileIndex;
     MappedFile *m_mapped;
     std::size_t m_textSize;
-    Sha256 *m_hash;
-    std::size_t m_prefix;
-    std::size_t m_hashed = 0;
     bool m_failed = false;
     std::string m_failure;
     std::int64_t m_previousTime = kNoTime;
@@ -187,33 +165,16 @@ void importOne(CaseStore &store, FileReport &report, const ImportOptions &option
         report.error = "the file is empty";
         return;
     }
-    const auto alreadyImported = [&](const SourceFile &existing) {
+    report.source.sha256 = sha256Hex(file);
+    if (auto existing = store.sourceBySha256(report.source.sha256)) {
         report.status = FileReport::Status::AlreadyImported;
-        report.error = "already imported as source #" + std::to_string(existing.id) + " ("
-            + existing.name + "); nothing changed";
-        report.source = existing;
-    };
-    const TextEncoding encoding = detectEncoding(bytes.substr(0, 4096));
-    // A file can only be a re-import if a source of its exact size exists: then it is hashed
-    // first, so that a re-import is refused at once. Otherwise (nearly always) a UTF-8 file is
-    // hashed while it is parsed, which saves reading every page of it twice.
-    const bool hashWhileParsing = (encoding == TextEncoding::Utf8 || encoding == TextEncoding::Utf8Bom)
-        && !store.hasSourceOfSize(report.source.size);
-    if (!hashWhileParsing) {
-        report.source.sha256 = sha256Hex(file);
-        if (auto existing = store.sourceBySha256(report.source.sha256)) {
-            alreadyImported(*existing);
-            return;
-        }
-    } else {
-        report.source.sha256 = "pending"; // replaced before the import commits
+        report.error = "already imported as source #" + std::to_string(existing->id) + " ("
+            + existing->name + "); nothing changed";
+        report.source = *existing;
+        return;
     }
-    // A file that goes no further than detection is still reported with its hash.
-    const auto hashBeforeParsing = [&] {
-        if (hashWhileParsing)
-            report.source.sha256 = sha256Hex(file);
-    };
 
+    const TextEncoding encoding = detectEncoding(bytes.substr(0, 4096));
     report.source.encoding = encodingName(encoding);
     std::string decoded;
     std::string_view text;
@@ -226,7 +187,6 @@ void importOne(CaseStore &store, FileReport &report, const ImportOptions &option
         mapped = &file;
     }
     if (looksBinary(text.substr(0, 65536))) {
-        hashBeforeParsing();
         report.status = FileReport::Status::Unrecognised;
         report.error = "binary data, not a text export";
         return;
@@ -237,7 +197,6 @@ void importOne(CaseStore &store, FileReport &report, const ImportOptions &option
     if (!options.format.empty()) {
         reader = findReader(options.format);
         if (!reader) {
-            hashBeforeParsing();
             report.status = FileReport::Status::Unrecognised;
             report.error = "unknown format '" + options.format + "'";
             return;
@@ -245,7 +204,6 @@ void importOne(CaseStore &store, FileReport &report, const ImportOptions &option
     } else {
         reader = detectFormat(sniff, &error);
         if (!reader) {
-            hashBeforeParsing();
             report.status = FileReport::Status::Unrecognised;
             report.error = error;
             return;
@@ -259,24 +217,15 @@ void importOne(CaseStore &store, FileReport &report, const ImportOptions &option
     const bool bulk = text.size() > options.bulkBytes
         && static_cast<std::int64_t>(text.size() / 800) > store.eventCount();
     if (!store.beginImport(report.source, text, &error, bulk)) {
-        hashBeforeParsing();
         report.status = FileReport::Status::Failed;
         report.error = error;
         return;
     }
     Enricher enricher(options.geo);
-    Sha256 hash;
-    ImportSink sink(store, report, enricher, options, index, mapped, text.size(),
-                    hashWhileParsing ? &hash : nullptr, bytes.size() - text.size());
+    ImportSink sink(store, report, enricher, options, index, mapped, text.size());
     ReadOptions readOptions;
     readOptions.dateOrder = options.dateOrder;
     const ReadResult result = reader->read(text, readOptions, sink);
-    // The hash of what the parser did not reach (an early stop, a reader that reports no
-    // progress) is completed here, whatever the outcome, so that every report carries it.
-    if (hashWhileParsing) {
-        sink.hashUpTo(text.size());
-        report.source.sha256 = hash.hex();
-    }
     report.source.dateOrder = result.dateOrder;
     report.source.dateOrderNote = result.dateOrderNote;
     report.unplacedIps = enricher.unplacedAddresses();
@@ -298,14 +247,6 @@ void importOne(CaseStore &store, FileReport &report, const ImportOptions &option
         report.status = FileReport::Status::Cancelled;
         report.error = "cancelled; the file was rolled back";
         return;
-    }
-    if (hashWhileParsing) {
-        // Cannot match (no source had this size), but the case's word is the one that counts.
-        if (auto existing = store.sourceBySha256(report.source.sha256)) {
-            store.abortImport();
-            alreadyImported(*existing);
-            return;
-        }
     }
     for (const std::string &w : fileWarnings(report, sink.outOfOrderLine()))
         sink.warn(0, w);

@@ -68,41 +68,22 @@ void MappedFile::release(std::uint64_t upTo)
     m_released = end;
 }
 
-Sha256::Sha256()
-    : m_ctx(EVP_MD_CTX_new())
-{
-    EVP_DigestInit_ex(static_cast<EVP_MD_CTX *>(m_ctx), EVP_sha256(), nullptr);
-}
-
-Sha256::~Sha256()
-{
-    EVP_MD_CTX_free(static_cast<EVP_MD_CTX *>(m_ctx));
-}
-
-void Sha256::update(std::string_view bytes)
-{
-    EVP_DigestUpdate(static_cast<EVP_MD_CTX *>(m_ctx), bytes.data(), bytes.size());
-}
-
 std::string sha256Hex(const MappedFile &file)
 {
-    Sha256 sha;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
     const std::string_view bytes = file.bytes();
     constexpr std::size_t kWindow = 16 << 20;
     for (std::size_t pos = 0; pos < bytes.size(); pos += kWindow) {
         const std::size_t n = std::min(kWindow, bytes.size() - pos);
-        sha.update(bytes.substr(pos, n));
+        EVP_DigestUpdate(ctx, bytes.data() + pos, n);
         // Hashing touches every page; give them back as we go so that a 2 GB file stays cheap.
         madvise(const_cast<char *>(bytes.data()) + pos, n / kPage * kPage, MADV_DONTNEED);
     }
-    return sha.hex();
-}
-
-std::string Sha256::hex()
-{
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
-    EVP_DigestFinal_ex(static_cast<EVP_MD_CTX *>(m_ctx), digest, &length);
+    EVP_DigestFinal_ex(ctx, digest, &length);
+    EVP_MD_CTX_free(ctx);
     static const char hex[] = "0123456789abcdef";
     std::string out;
     for (unsigned int i = 0; i < length; ++i) {

@@ -31,21 +31,4 @@ private:
 
 std::string sha256Hex(const MappedFile &file);
 
-// SHA-256 fed in pieces, so that an import can hash the file as its parser passes over it
-// instead of reading every page once more beforehand.
-class Sha256
-{
-public:
-    Sha256();
-    ~Sha256();
-    Sha256(const Sha256 &) = delete;
-    Sha256 &operator=(const Sha256 &) = delete;
-
-    void update(std::string_view bytes);
-    std::string hex(); // the digest in lower-case hex; call once, at the end
-
-private:
-    void *m_ctx; // EVP_MD_CTX
-};
-
 } // namespace mp

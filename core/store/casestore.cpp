@@ -475,13 +475,6 @@ std::optional<SourceFile> CaseStore::sourceBySha256(const std::string &sha256)
     return std::nullopt;
 }
 
-bool CaseStore::hasSourceOfSize(std::int64_t size)
-{
-    Statement s(m_db, "SELECT 1 FROM sources WHERE size = ? LIMIT 1");
-    s.bind(1, size);
-    return s.step();
-}
-
 std::optional<SourceFile> CaseStore::source(std::int64_t id)
 {
     Statement s(m_db, std::string("SELECT ") + kSourceColumns + " FROM sources WHERE id = ?");
@@ -703,7 +696,7 @@ bool CaseStore::finishImport(const SourceFile &source, std::string *error)
         m_db.exec("PRAGMA temp_store=MEMORY");
     }
     Statement upd(m_db, "UPDATE sources SET records_read=?, imported=?, duplicates=?, rejected=?, "
-                        "first_time=?, last_time=?, date_order=?, date_order_note=?, sha256=? WHERE id=?");
+                        "first_time=?, last_time=?, date_order=?, date_order_note=? WHERE id=?");
     upd.bind(1, source.recordsRead);
     upd.bind(2, source.imported);
     upd.bind(3, source.duplicates);
@@ -712,8 +705,7 @@ bool CaseStore::finishImport(const SourceFile &source, std::string *error)
     bindOptionalInt(upd, 6, source.lastTimeMs, kNoTime);
     upd.bind(7, source.dateOrder);
     upd.bind(8, source.dateOrderNote);
-    upd.bind(9, source.sha256, false);
-    upd.bind(10, m_importSource);
+    upd.bind(9, m_importSource);
     if (!upd.run() || !m_db.exec("COMMIT")) {
         setError(error, m_path + ": cannot commit import: " + m_db.errorMessage());
         abortImport();

@@ -83,9 +83,6 @@ public:
     Database &database() { return m_db; }
 
     std::optional<SourceFile> sourceBySha256(const std::string &sha256);
-    // Whether a source of exactly this many bytes was imported: only then can a file be a
-    // re-import, so only then must its hash be known before it is parsed.
-    bool hasSourceOfSize(std::int64_t size);
     std::optional<SourceFile> source(std::int64_t id);
     std::vector<SourceFile> sources();
     std::vector<ImportProblem> problems(std::int64_t sourceId = 0);
@@ -97,8 +94,6 @@ public:
     // memory-mapped file need not be resident all at once; finishImport stores the rest.
     // bulk: the file is large next to the case; secondary indexes are dropped for the import and
     // rebuilt (sorted, much faster than row-by-row upkeep) before it commits.
-    // finishImport writes the source's final counts and its sha256, which may be computed while
-    // the file is parsed (beginImport then records a placeholder).
     bool beginImport(SourceFile &source, std::string_view text, std::string *error, bool bulk = false);
     bool storeSourceText(std::size_t upTo, std::string *error);
     std::size_t sourceTextStored() const { return m_textStored; }
