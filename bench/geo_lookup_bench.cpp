@@ -7,7 +7,7 @@
 
 #include "geo/asntable.h"
 #include "geo/geodb.h"
-#include "geo/ipaddress.h"
+#include "util/ipaddr.h"
 
 #include <chrono>
 #include <cstdio>

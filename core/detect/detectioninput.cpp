@@ -16,7 +16,7 @@ enum Column {
     cId, cKind, cTime, cUser, cIp, cOperation, cWorkload, cApp, cResultCode, cRiskLevel, cRiskState,
     cRiskEventTypes, cIsRisky, cIsInteractive, cRecordType, cCountry, cCity, cLatitude, cLongitude,
     cGeoSource, cAsn, cRuleName, cParameters, cForwardTargets, cObjectId, cSender, cRecipients,
-    cMessageId, cClientApp, cSessionId, cCorrelationId, cSubject,
+    cMessageId, cClientApp, cSessionId, cCorrelationId, cSubject, cTokenId,
 };
 
 // Every selected column costs on every row, read or not: the client string is one column (the
@@ -27,7 +27,7 @@ constexpr const char *kSelect =
     "SELECT id, kind, time, user, ip, operation, workload, app, result_code, risk_level, risk_state, "
     "risk_event_types, is_risky, is_interactive, record_type, country, city, latitude, longitude, "
     "geo_source, asn, rule_name, parameters, forward_targets, object_id, sender, recipients, message_id, "
-    "coalesce(client_app, user_agent), session_id, correlation_id, subject "
+    "coalesce(client_app, user_agent), session_id, correlation_id, subject, token_id "
     "FROM events";
 
 RiskLevel parseRiskLevel(std::string_view s)
@@ -259,6 +259,7 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
             r.asn = s.isNull(cAsn) ? 0 : static_cast<std::uint32_t>(s.int64(cAsn));
             r.sessionId = internId(s.textView(cSessionId));
             r.correlationId = internId(s.textView(cCorrelationId));
+            r.tokenId = internId(s.textView(cTokenId));
             // The client only matters for password failures (legacy protocols of a spray).
             if (r.resultCode > 0 && r.resultCode != INT32_MAX)
                 r.clientApp = clientAppCache.intern(s.textView(cClientApp));
@@ -285,7 +286,8 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
             }
             r.sessionId = internId(s.textView(cSessionId));
             r.correlationId = internId(s.textView(cCorrelationId));
-            if (r.sessionId || r.correlationId) {
+            r.tokenId = internId(s.textView(cTokenId));
+            if (r.sessionId || r.correlationId || r.tokenId) {
                 r.country = countryCache.intern(s.textView(cCountry));
                 r.asn = s.isNull(cAsn) ? 0 : static_cast<std::uint32_t>(s.int64(cAsn));
             }

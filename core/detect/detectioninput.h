@@ -41,7 +41,8 @@ struct SignInRow
     RiskState riskState = RiskState::None;
     std::int8_t isRisky = -1;
     StrId sessionId = 0;     // others: sessionId
-    StrId correlationId = 0; // others: correlationId, else uniqueTokenIdentifier
+    StrId correlationId = 0; // others: correlationId
+    StrId tokenId = 0;       // others: uniqueTokenIdentifier (the audit log's UniqueTokenId)
     StrId clientApp = 0;     // texts: clientAppUsed ("Browser", "IMAP4", ...); failed sign-ins only
     // The sign-in is in the interactive table (SigninLogs): not flagged non-interactive, not a
     // service principal or managed identity sign-in.
@@ -64,7 +65,8 @@ struct AuditRow
     StrId workload = 0;  // texts, as logged
     std::int32_t resultCode = SignInRow::kNoResultCode; // ErrorNumber, UserLoginFailed only
     StrId sessionId = 0;     // others: SessionId / AADSessionId
-    StrId correlationId = 0; // others: UniqueTokenId
+    StrId correlationId = 0; // others: correlationId (directory audits)
+    StrId tokenId = 0;       // others: UniqueTokenId (the sign-in's uniqueTokenIdentifier)
     StrId clientApp = 0;     // texts: ClientInfoString, else the user agent
     StrId subject = 0;       // others: the mail item's subject, Send operations only
     StrId country = 0;       // texts, records with a session or token only

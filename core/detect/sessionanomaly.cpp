@@ -23,7 +23,8 @@ constexpr std::int64_t kMergeGapMs = 24LL * 3600 * 1000;
 struct Obs
 {
     StrId user;
-    StrId key;  // others: a session id or a token id
+    StrId key;  // others: a session id, a correlation id or a token id (audit UniqueTokenId and
+                // sign-in uniqueTokenIdentifier are the same id: that is how the two join)
     std::int64_t timeMs;
     std::int64_t eventId;
     StrId ip;
@@ -77,21 +78,23 @@ void detectSessionAnomaly(const DetectionInput &input, const Tuning &tuning, std
 
     // 1. One session or token from several networks.
     std::vector<Obs> obs;
+    // A record joins the group of each of its ids (the same id twice only once).
+    auto addKeys = [&obs](const auto &r) {
+        const StrId keys[] = {r.sessionId, r.correlationId, r.tokenId};
+        for (std::size_t i = 0; i < std::size(keys); ++i) {
+            if (keys[i] && std::find(keys, keys + i, keys[i]) == keys + i)
+                obs.push_back({r.user, keys[i], r.timeMs, r.eventId, r.ip, r.country, r.asn});
+        }
+    };
     for (const SignInRow &r : input.signIns) {
         if (r.timeMs == kNoTime || !r.ip)
             continue;
-        for (const StrId key : {r.sessionId, r.correlationId}) {
-            if (key)
-                obs.push_back({r.user, key, r.timeMs, r.eventId, r.ip, r.country, r.asn});
-        }
+        addKeys(r);
     }
     for (const AuditRow &r : input.audits) {
         if (r.timeMs == kNoTime || !r.ip)
             continue;
-        for (const StrId key : {r.sessionId, r.correlationId}) {
-            if (key)
-                obs.push_back({r.user, key, r.timeMs, r.eventId, r.ip, r.country, r.asn});
-        }
+        addKeys(r);
     }
     if (input.cancelled())
         return;

@@ -80,15 +80,17 @@ void detectThreadHijack(const DetectionInput &input, const Tuning &tuning, std::
     std::unordered_set<StrId> tiedSessions;
     auto collectTiedSessions = [&] {
         for (const SignInRow &r : input.signIns) {
-            if ((r.sessionId || r.correlationId) && tiedEvents.count(r.eventId)) {
+            if ((r.sessionId || r.correlationId || r.tokenId) && tiedEvents.count(r.eventId)) {
                 tiedSessions.insert(r.sessionId);
                 tiedSessions.insert(r.correlationId);
+                tiedSessions.insert(r.tokenId);
             }
         }
         for (const AuditRow &r : input.audits) {
-            if ((r.sessionId || r.correlationId) && tiedEvents.count(r.eventId)) {
+            if ((r.sessionId || r.correlationId || r.tokenId) && tiedEvents.count(r.eventId)) {
                 tiedSessions.insert(r.sessionId);
                 tiedSessions.insert(r.correlationId);
+                tiedSessions.insert(r.tokenId);
             }
         }
         tiedSessions.erase(0);
@@ -121,9 +123,9 @@ void detectThreadHijack(const DetectionInput &input, const Tuning &tuning, std::
         if (r.timeMs == kNoTime || !input.textHas(r.operation, DetectionInput::SendOperation))
             continue;
         sendsAny[r.user] = 1;
-        if (r.subject && couldQualify(r.user, r.timeMs, r.ip, r.sessionId, r.correlationId)
+        if (r.subject && couldQualify(r.user, r.timeMs, r.ip, r.sessionId, r.tokenId)
             && detect::replyPrefixLength(input.others.view(r.subject)) > 0)
-            candidates.push_back({r.user, {r.timeMs, r.eventId, r.ip, r.sessionId, r.correlationId, r.subject, {}}});
+            candidates.push_back({r.user, {r.timeMs, r.eventId, r.ip, r.sessionId, r.tokenId, r.subject, {}}});
     }
     // Users without Send records: the message trace's outbound messages.
     for (const MessageRow &m : input.messages) {

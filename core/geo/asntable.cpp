@@ -1,6 +1,6 @@
 #include "geo/asntable.h"
 
-#include "geo/ipaddress.h"
+#include "util/ipaddr.h"
 
 #include <QByteArray>
 #include <QFile>

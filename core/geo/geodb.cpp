@@ -1,7 +1,7 @@
 #include "geo/geodb.h"
 
 #include "geo/asntable.h"
-#include "geo/ipaddress.h"
+#include "util/ipaddr.h"
 #include "geo/mmdbreader.h"
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 #include "geo/mmdbreader.h"
 
 #include "geo/geoinfo.h"
-#include "geo/ipaddress.h"
+#include "util/ipaddr.h"
 
 #include <maxminddb.h>
 

@@ -350,7 +350,7 @@ bool normalizeAuditRecord(const Fields &record, DateOrder order, Event &event, s
     event.resultStatus = std::string(record.text("ResultStatus"));
     event.objectId = std::string(record.firstText({"ObjectId", "OfficeObjectId"}));
     event.sessionId = std::string(record.firstText({"SessionId", "AppAccessContext.AADSessionId"}));
-    event.correlationId = std::string(record.firstText({"AppAccessContext.UniqueTokenId", "UniqueTokenId"}));
+    event.tokenId = std::string(record.firstText({"AppAccessContext.UniqueTokenId", "UniqueTokenId"}));
 
     const auto extended = parseParameters(record, "ExtendedProperties");
     event.userAgent = std::string(parameterValue(extended, "UserAgent"));

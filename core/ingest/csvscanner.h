@@ -56,11 +56,21 @@ public:
 
     static std::string normalizeName(std::string_view name);
     int column(std::string_view name) const; // -1 when absent
+    // column() of the name itself and of its Log Analytics halves ("<name>_dynamic",
+    // "<name>_string"), remembered per name: readers ask for the same few names on every row.
+    struct Columns
+    {
+        int plain = -1;
+        int dynamic = -1;
+        int string = -1;
+    };
+    Columns columns(std::string_view name) const;
     int size() const { return static_cast<int>(m_names.size()); }
     const std::vector<std::string> &names() const { return m_names; }
 
 private:
     std::vector<std::string> m_names; // normalised, in column order
+    mutable std::vector<std::pair<std::string, Columns>> m_lookups; // by the name as asked
 };
 
 } // namespace mp

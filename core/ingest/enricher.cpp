@@ -4,6 +4,8 @@
 #include "geo/geodb.h"
 #include "util/ipaddr.h"
 
+#include <functional>
+
 namespace mp {
 
 Enricher::Enricher(const GeoDb *geo)
@@ -23,10 +25,14 @@ bool Enricher::validCoordinates(double latitude, double longitude)
 
 const GeoInfo &Enricher::lookup(const std::string &ip)
 {
-    auto it = m_cache.find(ip);
-    if (it == m_cache.end())
-        it = m_cache.emplace(ip, m_geo ? m_geo->lookup(ip) : GeoInfo{}).first;
-    return it->second;
+    if (m_cache.empty())
+        m_cache.resize(kCacheSlots);
+    CacheSlot &slot = m_cache[std::hash<std::string>{}(ip) & (kCacheSlots - 1)];
+    if (slot.ip != ip) {
+        slot.info = m_geo ? m_geo->lookup(ip) : GeoInfo{};
+        slot.ip = ip;
+    }
+    return slot.info;
 }
 
 void Enricher::enrich(Event &event)

@@ -5,8 +5,8 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 namespace mp {
 
@@ -30,8 +30,19 @@ public:
 private:
     const GeoInfo &lookup(const std::string &ip);
 
+    // A direct-mapped cache of recent answers: a fixed number of slots, each keyed by the
+    // address text, overwritten on collision. Exports repeat a working set of addresses, so
+    // it catches nearly every repeat, costs no allocation per address and, unlike a map of
+    // every address seen, does not grow with the file.
+    struct CacheSlot
+    {
+        std::string ip; // empty: unused
+        GeoInfo info;
+    };
+    static constexpr std::size_t kCacheSlots = 1 << 16;
+
     const GeoDb *m_geo;
-    std::unordered_map<std::string, GeoInfo> m_cache;
+    std::vector<CacheSlot> m_cache;
     std::unordered_set<std::string> m_unplaced;
 };
 

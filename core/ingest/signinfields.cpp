@@ -351,8 +351,7 @@ bool normalizeSignInRecord(const Fields &record, const Fields *envelope, DateOrd
 
     event.sessionId = std::string(pick(record, {"sessionId", "Session ID"}).value);
     event.correlationId = std::string(pick(record, envelope, {"correlationId", "Correlation ID"}, {"correlationId"}).value);
-    if (event.correlationId.empty())
-        event.correlationId = std::string(pick(record, {"uniqueTokenIdentifier", "Unique token identifier"}).value);
+    event.tokenId = std::string(pick(record, {"uniqueTokenIdentifier", "Unique token identifier"}).value);
     return true;
 }
 

@@ -27,8 +27,8 @@ namespace mp {
 //   when its code column is empty.
 // - resultStatus is the failure reason as logged (status.failureReason, ResultDescription, the
 //   portal's "Failure reason", else its Status text).
-// - correlationId is the sign-in's correlationId; uniqueTokenIdentifier fills it only when the
-//   export has no correlation id, because Event has one field for both.
+// - correlationId is the sign-in's correlationId; tokenId its uniqueTokenIdentifier, the id the
+//   audit log writes as UniqueTokenId for what was done with that token.
 // - Coordinates and country are copied as logged; the importer validates and normalises them.
 // - Unreadable time, IP address, ASN, coordinates or booleans reject the record with the reason;
 //   so does a record with neither user nor time.

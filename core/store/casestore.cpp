@@ -160,6 +160,18 @@ CREATE TABLE triage(
     updated_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 )SQL",
+    // 3: the token id gets its own column. Until now the unified audit log's UniqueTokenId was
+    // kept in correlation_id, where sign-ins keep their correlationId, so a sign-in and the
+    // audit records of its token could not be joined. The audit readers stored nothing else
+    // there: move it. (A sign-in's correlation_id may hold its uniqueTokenIdentifier when the
+    // export had no correlationId; which one it is cannot be told afterwards, so it stays.)
+    R"SQL(
+ALTER TABLE events ADD COLUMN token_id TEXT;
+UPDATE events SET token_id = correlation_id, correlation_id = NULL
+    WHERE correlation_id IS NOT NULL AND source_id IN (SELECT id FROM sources WHERE format IN
+        ('purview-audit-csv', 'classic-audit-csv', 'management-api-json',
+         'sentinel-officeactivity-csv', 'sentinel-officeactivity-json'));
+)SQL",
 };
 
 // The secondary indexes on events as the current schema defines them (dropped and rebuilt by bulk
@@ -179,9 +191,9 @@ constexpr const char *kEventColumns =
     "kind, time, record_id, user, ip, operation, workload, record_type, app, client_app, "
     "user_agent, result_code, result_status, risk_level, risk_state, risk_event_types, is_risky, "
     "is_interactive, country, city, latitude, longitude, geo_source, asn, as_org, session_id, "
-    "correlation_id, subject, message_id, size_bytes, sender, recipients, rule_name, parameters, "
-    "forward_targets, object_id, source_id, line, raw_offset, raw_length";
-constexpr int kEventColumnCount = 40;
+    "correlation_id, token_id, subject, message_id, size_bytes, sender, recipients, rule_name, "
+    "parameters, forward_targets, object_id, source_id, line, raw_offset, raw_length";
+constexpr int kEventColumnCount = 41;
 
 std::int64_t nowMs()
 {
@@ -241,6 +253,7 @@ void bindEvent(Statement &s, int first, const Event &e)
     s.bindStatic(i++, e.asOrg);
     s.bindStatic(i++, e.sessionId);
     s.bindStatic(i++, e.correlationId);
+    s.bindStatic(i++, e.tokenId);
     s.bindStatic(i++, e.subject);
     s.bindStatic(i++, e.messageId);
     bindOptionalInt(s, i++, e.sizeBytes, -1);
@@ -296,6 +309,7 @@ Event readEvent(const Statement &s, int first)
     e.asOrg = s.text(i++);
     e.sessionId = s.text(i++);
     e.correlationId = s.text(i++);
+    e.tokenId = s.text(i++);
     e.subject = s.text(i++);
     e.messageId = s.text(i++);
     e.sizeBytes = optInt(-1);

@@ -66,7 +66,7 @@ struct StoredEvent
 class CaseStore
 {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
     static constexpr std::size_t kTextChunkSize = 1 << 20;
 
     CaseStore() = default;

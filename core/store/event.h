@@ -58,7 +58,8 @@ struct Event
     std::uint32_t asn = 0;
     std::string asOrg;
     std::string sessionId;           // SessionId / session id of the sign-in
-    std::string correlationId;       // correlationId / UniqueTokenId
+    std::string correlationId;       // the request's correlationId (sign-ins, directory audits)
+    std::string tokenId;             // the token's id: audit UniqueTokenId, sign-in uniqueTokenIdentifier
     std::string subject;             // mail item subject, message trace subject
     std::string messageId;           // InternetMessageId
     std::int64_t sizeBytes = -1;

@@ -86,6 +86,7 @@ void writeEventJson(JsonWriter &out, const StoredEvent &stored, std::string_view
     out.field("as_org", e.asOrg);
     out.field("session_id", e.sessionId);
     out.field("correlation_id", e.correlationId);
+    out.field("token_id", e.tokenId);
     out.field("subject", e.subject);
     out.field("message_id", e.messageId);
     if (e.sizeBytes >= 0)

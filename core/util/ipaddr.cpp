@@ -24,8 +24,10 @@ int hexValue(char c) noexcept
     return -1;
 }
 
-// Dotted quad, exactly four fields of 1-3 decimal digits each <= 255, nothing else.
-bool parseV4(std::string_view s, std::uint8_t* out) noexcept
+// Dotted quad, exactly four fields of 1-3 decimal digits each <= 255, nothing else. Log text is
+// read leniently (a leading zero is decimal); `strict` refuses leading zeros altogether, since
+// other parsers read them as octal and the same text must not name two addresses.
+bool parseV4(std::string_view s, std::uint8_t* out, bool strict = false) noexcept
 {
     std::size_t i = 0;
     for (int field = 0; field < 4; ++field) {
@@ -44,6 +46,8 @@ bool parseV4(std::string_view s, std::uint8_t* out) noexcept
         }
         if (digits == 0 || v > 255)
             return false;
+        if (strict && digits > 1 && s[i - static_cast<std::size_t>(digits)] == '0')
+            return false;
         out[field] = static_cast<std::uint8_t>(v);
     }
     return i == s.size();
@@ -60,7 +64,7 @@ void mapV4(const std::uint8_t* v4, IpBytes& out) noexcept
     out[15] = v4[3];
 }
 
-bool parseV6(std::string_view s, IpBytes& out) noexcept
+bool parseV6(std::string_view s, IpBytes& out, bool strict = false) noexcept
 {
     // A zone id names the interface on the observer's machine; it is not part of the address.
     if (const std::size_t pct = s.find('%'); pct != std::string_view::npos)
@@ -93,7 +97,7 @@ bool parseV6(std::string_view s, IpBytes& out) noexcept
         if (i < n && s[i] == '.') {
             // Trailing embedded IPv4 (::ffff:1.2.3.4) fills the last two groups.
             std::uint8_t v4[4];
-            if (count > 6 || !parseV4(s.substr(groupStart), v4))
+            if (count > 6 || !parseV4(s.substr(groupStart), v4, strict))
                 return false;
             groups[count++] = static_cast<std::uint16_t>((v4[0] << 8) | v4[1]);
             groups[count++] = static_cast<std::uint16_t>((v4[2] << 8) | v4[3]);
@@ -361,6 +365,102 @@ std::string formatIp(const IpBytes& bytes)
 {
     char buf[kMaxText];
     return std::string(buf, writeIp(bytes, buf));
+}
+
+IpAddress IpAddress::fromV4(std::uint32_t v4) noexcept
+{
+    IpAddress a;
+    a.m_family = Family::V4;
+    a.m_v4 = v4;
+    for (int k = 0; k < 4; ++k)
+        a.m_bytes[std::size_t(k)] = std::uint8_t(v4 >> (24 - 8 * k));
+    return a;
+}
+
+IpAddress IpAddress::fromV6(std::uint64_t hi, std::uint64_t lo) noexcept
+{
+    IpAddress a;
+    a.m_family = Family::V6;
+    a.m_hi = hi;
+    a.m_lo = lo;
+    for (int k = 0; k < 8; ++k) {
+        a.m_bytes[std::size_t(k)] = std::uint8_t(hi >> (56 - 8 * k));
+        a.m_bytes[std::size_t(8 + k)] = std::uint8_t(lo >> (56 - 8 * k));
+    }
+    return a;
+}
+
+std::optional<IpAddress> IpAddress::parse(std::string_view text) noexcept
+{
+    if (text.empty() || text.size() > 64)
+        return std::nullopt;
+    IpBytes b;
+    if (text.find(':') == std::string_view::npos) {
+        std::uint8_t v4[4];
+        if (!parseV4(text, v4, true))
+            return std::nullopt;
+        mapV4(v4, b);
+    } else if (!parseV6(text, b, true)) {
+        return std::nullopt;
+    }
+    std::uint64_t hi = 0;
+    std::uint64_t lo = 0;
+    for (int k = 0; k < 8; ++k) {
+        hi = (hi << 8) | b[std::size_t(k)];
+        lo = (lo << 8) | b[std::size_t(8 + k)];
+    }
+    // An IPv4-mapped address is the IPv4 address.
+    if (hi == 0 && (lo >> 32) == 0xffff)
+        return fromV4(std::uint32_t(lo));
+    return fromV6(hi, lo);
+}
+
+bool IpAddress::isGlobal() const noexcept
+{
+    if (m_family == Family::V4) {
+        const std::uint32_t a = m_v4;
+        const auto in = [a](std::uint32_t net, int bits) {
+            return (a >> (32 - bits)) == (net >> (32 - bits));
+        };
+        return !(in(0x00000000, 8)       // 0.0.0.0/8 "this network"
+                 || in(0x0a000000, 8)    // 10/8 private
+                 || in(0x64400000, 10)   // 100.64/10 carrier-grade NAT
+                 || in(0x7f000000, 8)    // loopback
+                 || in(0xa9fe0000, 16)   // link-local
+                 || in(0xac100000, 12)   // 172.16/12 private
+                 || in(0xc0000000, 24)   // 192.0.0/24 IETF protocol assignments
+                 || in(0xc0000200, 24)   // TEST-NET-1
+                 || in(0xc0586300, 24)   // 192.88.99/24 deprecated 6to4 relay
+                 || in(0xc0a80000, 16)   // 192.168/16 private
+                 || in(0xc6120000, 15)   // 198.18/15 benchmarking
+                 || in(0xc6336400, 24)   // TEST-NET-2
+                 || in(0xcb007100, 24)   // TEST-NET-3
+                 || in(0xe0000000, 4)    // multicast
+                 || in(0xf0000000, 4));  // reserved, broadcast
+    }
+    const std::uint64_t h = m_hi;
+    const auto in = [h](std::uint64_t net, int bits) {
+        return (h >> (64 - bits)) == (net >> (64 - bits));
+    };
+    if (h == 0)
+        return false; // ::/64 holds unspecified, loopback, IPv4-compatible and mapped forms
+    const bool nat64 = h == 0x0064ff9b00000000 && (m_lo >> 32) == 0; // 64:ff9b::/96
+    // Within 2001::/23 (IETF protocol assignments) Teredo, AMT and AS112 are routed and
+    // in the ASN data; only these parts are not.
+    const bool ietf = in(0x2001000200000000, 48)  // benchmarking
+                      || in(0x2001001000000000, 28)  // ORCHID (deprecated)
+                      || in(0x2001002000000000, 28); // ORCHIDv2
+    return !(nat64
+             || in(0x0064ff9b00010000, 48)  // 64:ff9b:1::/48 local-use NAT64
+             || h == 0x0100000000000000     // 100::/64 discard-only
+             || ietf
+             || in(0x20010db800000000, 32)  // documentation
+             || in(0x3fff000000000000, 20)  // documentation (RFC 9637)
+             || in(0x5f00000000000000, 16)  // SRv6 SIDs
+             || in(0xfc00000000000000, 7)   // unique local
+             || in(0xfe80000000000000, 10)  // link-local
+             || in(0xfec0000000000000, 10)  // deprecated site-local
+             || in(0xff00000000000000, 8)); // multicast
 }
 
 } // namespace mp

@@ -55,7 +55,7 @@ void TestFindingStore::caseHasDetectionSchema()
 {
     DetectCase c;
     QCOMPARE(c.store().schemaVersion(), CaseStore::kSchemaVersion);
-    QCOMPARE(CaseStore::kSchemaVersion, 2);
+    QCOMPARE(CaseStore::kSchemaVersion, 3);
     for (const char *table : {"detection_runs", "findings", "finding_evidence", "incidents", "triage"}) {
         Statement s(c.store().database(), "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?");
         s.bind(1, table);

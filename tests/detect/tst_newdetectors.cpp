@@ -30,6 +30,8 @@ struct RawSignIn
     std::string country = "FR";
     std::uint32_t asn = 0;
     std::string riskLevel = {};
+    std::string tokenId = {}; // uniqueTokenIdentifier (sign-in) / UniqueTokenId (audit)
+    bool audit = false;       // an Exchange MailItemsAccessed audit record instead of a sign-in
 };
 
 class Case : public DetectCase
@@ -50,17 +52,19 @@ public:
                 qFatal("beginImport: %s", error.c_str());
             for (const RawSignIn &s : m_raw) {
                 Event e;
-                e.kind = EventKind::SignIn;
+                e.kind = s.audit ? EventKind::Audit : EventKind::SignIn;
                 e.timeMs = s.timeMs;
                 e.recordId = "raw-" + std::to_string(++m_counter);
                 e.user = s.user;
                 e.ip = s.ip;
-                e.operation = "SignIn";
+                e.operation = s.audit ? "MailItemsAccessed" : "SignIn";
+                e.workload = s.audit ? "Exchange" : "";
                 e.app = "Office 365 Exchange Online";
                 e.clientApp = s.clientApp;
                 e.resultCode = s.result;
                 e.sessionId = s.sessionId;
                 e.correlationId = s.correlationId;
+                e.tokenId = s.tokenId;
                 e.country = s.country;
                 e.asn = s.asn;
                 e.riskLevel = s.riskLevel;
@@ -185,6 +189,20 @@ void TestNewDetectors::detectorRow_data()
         // The audit records carry no place: sign-ins from the same addresses give it.
         c.raw({.user = kBob, .timeMs = ms("2024-03-01T09:00:00Z"), .ip = "104.248.61.140", .country = "US", .asn = 14061});
         c.raw({.user = kBob, .timeMs = ms("2024-03-02T09:00:00Z"), .ip = "51.15.22.187", .country = "NL", .asn = 12876});
+    }) << "" << "SessionAnomaly" << QString::fromStdString(kAlice) << false << "" << "" << "";
+    // The sign-in's uniqueTokenIdentifier is the audit log's UniqueTokenId: a token issued in one
+    // country and used to read mail from another joins on it, whatever the correlation ids say.
+    QTest::newRow("session: sign-in token used by an audit record in another country") << Build([](Case &c) {
+        c.raw({.user = kAlice, .timeMs = ms("2024-03-01T10:00:00Z"), .ip = "104.248.61.140", .correlationId = "corr-1",
+               .country = "US", .asn = 14061, .tokenId = "tok-7"});
+        c.raw({.user = kAlice, .timeMs = ms("2024-03-01T10:25:00Z"), .ip = "51.15.22.187", .country = "NL",
+               .asn = 12876, .tokenId = "tok-7", .audit = true});
+    }) << "" << "SessionAnomaly" << QString::fromStdString(kAlice) << true << "51.15.22.187" << "high" << "";
+    QTest::newRow("session: different tokens in two countries do not join") << Build([](Case &c) {
+        c.raw({.user = kAlice, .timeMs = ms("2024-03-01T10:00:00Z"), .ip = "104.248.61.140", .correlationId = "corr-1",
+               .country = "US", .asn = 14061, .tokenId = "tok-7"});
+        c.raw({.user = kAlice, .timeMs = ms("2024-03-01T10:25:00Z"), .ip = "51.15.22.187", .country = "NL",
+               .asn = 12876, .tokenId = "tok-8", .audit = true});
     }) << "" << "SessionAnomaly" << QString::fromStdString(kAlice) << false << "" << "" << "";
     QTest::newRow("session: one session, two addresses of one network") << Build([](Case &c) {
         c.raw({.user = kAlice, .timeMs = ms("2024-03-01T10:00:00Z"), .ip = "98.116.22.9", .sessionId = "s-2",

@@ -8,7 +8,7 @@
 #include "geo/asntable.h"
 #include "geo/countries.h"
 #include "geo/geodb.h"
-#include "geo/ipaddress.h"
+#include "util/ipaddr.h"
 
 #include <QDir>
 #include <QFile>
