@@ -1,10 +1,15 @@
 #include "detect/detectioninput.h"
 
+#include "detect/signals.h"
 #include "detect/tuning.h"
 #include "store/database.h"
 #include "util/strings.h"
 
+#include <xxhash.h>
+
 #include <algorithm>
+#include <cstring>
+#include <memory>
 #include <numeric>
 
 namespace mp {
@@ -131,6 +136,91 @@ private:
     bool m_valid = false;
 };
 
+// Session and token ids are many and mostly unique (one per sign-in or token), so interning them
+// one by one costs a cache miss each in a table too large to stay in cache. They are collected
+// with their hashes during the scan and given pool ids afterwards, in hash order: an id whose
+// hash occurs once is appended without a lookup, repeated ones are interned. Equal texts still get
+// equal ids and different texts different ids; only the numbering differs from interning in
+// row order, and no detector depends on it.
+class PendingIds
+{
+public:
+    // A provisional id (1-based), or 0 for no text.
+    std::uint32_t add(std::string_view text)
+    {
+        if (text.empty())
+            return 0;
+        if (m_chunks.empty() || m_used + text.size() > kChunkSize) {
+            m_chunks.push_back(std::make_unique<char[]>(std::max(kChunkSize, text.size())));
+            m_used = 0;
+        }
+        char *at = m_chunks.back().get() + m_used;
+        std::memcpy(at, text.data(), text.size());
+        m_used += text.size();
+        m_entries.push_back({XXH3_64bits(text.data(), text.size()), at, static_cast<std::uint32_t>(text.size())});
+        return static_cast<std::uint32_t>(m_entries.size());
+    }
+
+    // The pool id of every provisional id (index: provisional id - 1). Ids of texts that occur
+    // more than once are marked in `repeated` (indexed by pool id).
+    std::vector<StrId> resolve(StringPool &pool, std::vector<std::uint8_t> &repeated) const
+    {
+        const std::size_t n = m_entries.size();
+        // Hash order: bucket by the top 16 bits, then sort each (small) bucket by hash and
+        // provisional id, so that the numbering is deterministic.
+        constexpr std::size_t kBuckets = 1 << 16;
+        std::vector<std::uint32_t> start(kBuckets + 1, 0);
+        for (const Entry &e : m_entries)
+            ++start[(e.hash >> 48) + 1];
+        for (std::size_t b = 1; b <= kBuckets; ++b)
+            start[b] += start[b - 1];
+        std::vector<std::uint32_t> order(n);
+        {
+            std::vector<std::uint32_t> next(start.begin(), start.end() - 1);
+            for (std::uint32_t i = 0; i < n; ++i)
+                order[next[m_entries[i].hash >> 48]++] = i;
+        }
+        for (std::size_t b = 0; b < kBuckets; ++b) {
+            std::sort(order.begin() + start[b], order.begin() + start[b + 1], [&](std::uint32_t x, std::uint32_t y) {
+                return m_entries[x].hash != m_entries[y].hash ? m_entries[x].hash < m_entries[y].hash : x < y;
+            });
+        }
+        std::vector<StrId> ids(n);
+        for (std::size_t i = 0; i < n;) {
+            std::size_t j = i + 1;
+            while (j < n && m_entries[order[j]].hash == m_entries[order[i]].hash)
+                ++j;
+            if (j == i + 1) {
+                ids[order[i]] = pool.append(m_entries[order[i]].text());
+            } else {
+                for (std::size_t k = i; k < j; ++k) {
+                    const StrId id = pool.intern(m_entries[order[k]].text());
+                    ids[order[k]] = id;
+                    if (id >= repeated.size())
+                        repeated.resize(std::max<std::size_t>(id + 1, repeated.size() * 2), 0);
+                    repeated[id] = 1;
+                }
+            }
+            i = j;
+        }
+        repeated.resize(pool.size(), 0);
+        return ids;
+    }
+
+private:
+    static constexpr std::size_t kChunkSize = 1 << 20;
+    struct Entry
+    {
+        std::uint64_t hash;
+        const char *data;
+        std::uint32_t size;
+        std::string_view text() const { return {data, size}; }
+    };
+    std::vector<Entry> m_entries;
+    std::vector<std::unique_ptr<char[]>> m_chunks;
+    std::size_t m_used = 0;
+};
+
 // Rows are in time order; a stable counting sort by user keeps that order within each user.
 template <typename Row, typename UserOf>
 UserIndex indexByUser(const std::vector<Row> &rows, std::size_t userCount, UserOf userOf)
@@ -172,6 +262,8 @@ void DetectionInput::flagTexts()
             f |= LoginFailedOperation;
         if (iequals(t, "MailItemsAccessed") || isSendOperation(t))
             f |= MailAccessOperation;
+        if (!detect::automationMarker(t).empty())
+            f |= AutomationClient;
         m_textFlags.push_back(f);
     }
 }
@@ -211,8 +303,10 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
     // Users and IPs vary from row to row: they go to the pool directly. The other columns repeat.
     ColumnCache operationCache(texts), workloadCache(texts), appCache(texts),
         categoryCache(texts), countryCache(texts), cityCache(texts), riskTypesCache(texts), clientAppCache(texts);
-    // Session and token ids: most rows have none; interning the empty text is skipped.
+    // Subjects and message ids: most rows have none; interning the empty text is skipped.
     auto internId = [this](std::string_view text) -> StrId { return text.empty() ? 0 : others.intern(text); };
+    // Session and token ids: provisional until the scan is done (PendingIds).
+    PendingIds pendingIds;
     std::int64_t rows = 0;
     while (s.step()) {
         if ((++rows & 0xffff) == 0) {
@@ -257,8 +351,8 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
                 r.geoSource = GeoSource::None;
             }
             r.asn = s.isNull(cAsn) ? 0 : static_cast<std::uint32_t>(s.int64(cAsn));
-            r.sessionId = internId(s.textView(cSessionId));
-            r.correlationId = internId(s.textView(cCorrelationId));
+            r.sessionId = pendingIds.add(s.textView(cSessionId));
+            r.correlationId = pendingIds.add(s.textView(cCorrelationId));
             // The client only matters for password failures (legacy protocols of a spray).
             if (r.resultCode > 0 && r.resultCode != INT32_MAX)
                 r.clientApp = clientAppCache.intern(s.textView(cClientApp));
@@ -283,8 +377,8 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
                 }
                 r.clientApp = clientAppCache.intern(s.textView(cClientApp));
             }
-            r.sessionId = internId(s.textView(cSessionId));
-            r.correlationId = internId(s.textView(cCorrelationId));
+            r.sessionId = pendingIds.add(s.textView(cSessionId));
+            r.correlationId = pendingIds.add(s.textView(cCorrelationId));
             if (r.sessionId || r.correlationId) {
                 r.country = countryCache.intern(s.textView(cCountry));
                 r.asn = s.isNull(cAsn) ? 0 : static_cast<std::uint32_t>(s.int64(cAsn));
@@ -359,6 +453,21 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
         return false;
     }
     eventCount = rows;
+    {
+        const std::vector<StrId> ids = pendingIds.resolve(others, m_repeatedKeys);
+        auto resolveId = [&](StrId &id) {
+            if (id)
+                id = ids[id - 1];
+        };
+        for (SignInRow &r : signIns) {
+            resolveId(r.sessionId);
+            resolveId(r.correlationId);
+        }
+        for (AuditRow &r : audits) {
+            resolveId(r.sessionId);
+            resolveId(r.correlationId);
+        }
+    }
     flagTexts();
     buildIndexes();
     if (progress)

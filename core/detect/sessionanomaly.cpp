@@ -77,11 +77,12 @@ void detectSessionAnomaly(const DetectionInput &input, const Tuning &tuning, std
 
     // 1. One session or token from several networks.
     std::vector<Obs> obs;
+    // Only ids that occur more than once in the case can be shared: most ids occur once.
     for (const SignInRow &r : input.signIns) {
         if (r.timeMs == kNoTime || !r.ip)
             continue;
         for (const StrId key : {r.sessionId, r.correlationId}) {
-            if (key)
+            if (input.isRepeatedKey(key))
                 obs.push_back({r.user, key, r.timeMs, r.eventId, r.ip, r.country, r.asn});
         }
     }
@@ -89,7 +90,7 @@ void detectSessionAnomaly(const DetectionInput &input, const Tuning &tuning, std
         if (r.timeMs == kNoTime || !r.ip)
             continue;
         for (const StrId key : {r.sessionId, r.correlationId}) {
-            if (key)
+            if (input.isRepeatedKey(key))
                 obs.push_back({r.user, key, r.timeMs, r.eventId, r.ip, r.country, r.asn});
         }
     }
@@ -204,9 +205,9 @@ void detectSessionAnomaly(const DetectionInput &input, const Tuning &tuning, std
     for (const AuditRow &r : input.audits) {
         if (!r.clientApp || r.timeMs == kNoTime || !input.textHas(r.operation, DetectionInput::MailAccessOperation))
             continue;
-        const std::string_view client = input.texts.view(r.clientApp);
-        if (detect::automationMarker(client).empty())
+        if (!input.textHas(r.clientApp, DetectionInput::AutomationClient))
             continue;
+        const std::string_view client = input.texts.view(r.clientApp);
         Episode ep;
         ep.user = r.user;
         ep.signals = AutomationClient;

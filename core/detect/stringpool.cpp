@@ -88,6 +88,15 @@ StrId StringPool::intern(std::string_view text)
     return id;
 }
 
+StrId StringPool::append(std::string_view text)
+{
+    if (text.empty())
+        return 0;
+    const auto id = static_cast<StrId>(m_views.size());
+    m_views.push_back(store(text));
+    return id;
+}
+
 StrId StringPool::find(std::string_view text) const
 {
     if (text.empty())

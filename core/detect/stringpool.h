@@ -25,6 +25,10 @@ public:
     StringPool &operator=(StringPool &&) = default;
 
     StrId intern(std::string_view text);
+    // Adds text under a new id without indexing it: find() does not know it and intern() of the
+    // same text gives another id. For texts the caller knows to occur once (a load's unique
+    // session ids), which then cost no lookup in a table too large to stay in cache.
+    StrId append(std::string_view text);
     // The id of text if it was interned, else 0 (which is also the empty string's id).
     StrId find(std::string_view text) const;
     std::string_view view(StrId id) const { return m_views[id]; }
