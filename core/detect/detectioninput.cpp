@@ -162,40 +162,45 @@ public:
     }
 
     // The pool id of every provisional id (index: provisional id - 1). Ids of texts that occur
-    // more than once are marked in `repeated` (indexed by pool id).
-    std::vector<StrId> resolve(StringPool &pool, std::vector<std::uint8_t> &repeated) const
+    // more than once are marked in `repeated` (indexed by pool id). The pool takes the texts'
+    // memory over: ids seen once are views into it, not copies.
+    std::vector<StrId> resolve(StringPool &pool, std::vector<std::uint8_t> &repeated) &&
     {
         const std::size_t n = m_entries.size();
-        // Hash order: bucket by the top 16 bits, then sort each (small) bucket by hash and
-        // provisional id, so that the numbering is deterministic.
+        // Hash order: (hash, provisional id) keys scattered into buckets by the top 16 bits of
+        // the hash, each (small, contiguous) bucket then sorted.
+        struct Key
+        {
+            std::uint64_t hash;
+            std::uint32_t index;
+            bool operator<(const Key &o) const { return hash != o.hash ? hash < o.hash : index < o.index; }
+        };
         constexpr std::size_t kBuckets = 1 << 16;
         std::vector<std::uint32_t> start(kBuckets + 1, 0);
         for (const Entry &e : m_entries)
             ++start[(e.hash >> 48) + 1];
         for (std::size_t b = 1; b <= kBuckets; ++b)
             start[b] += start[b - 1];
-        std::vector<std::uint32_t> order(n);
+        std::vector<Key> keys(n);
         {
             std::vector<std::uint32_t> next(start.begin(), start.end() - 1);
             for (std::uint32_t i = 0; i < n; ++i)
-                order[next[m_entries[i].hash >> 48]++] = i;
+                keys[next[m_entries[i].hash >> 48]++] = {m_entries[i].hash, i};
         }
-        for (std::size_t b = 0; b < kBuckets; ++b) {
-            std::sort(order.begin() + start[b], order.begin() + start[b + 1], [&](std::uint32_t x, std::uint32_t y) {
-                return m_entries[x].hash != m_entries[y].hash ? m_entries[x].hash < m_entries[y].hash : x < y;
-            });
-        }
+        for (std::size_t b = 0; b < kBuckets; ++b)
+            std::sort(keys.begin() + start[b], keys.begin() + start[b + 1]);
+        pool.adopt(std::move(m_chunks));
         std::vector<StrId> ids(n);
         for (std::size_t i = 0; i < n;) {
             std::size_t j = i + 1;
-            while (j < n && m_entries[order[j]].hash == m_entries[order[i]].hash)
+            while (j < n && keys[j].hash == keys[i].hash)
                 ++j;
             if (j == i + 1) {
-                ids[order[i]] = pool.append(m_entries[order[i]].text());
+                ids[keys[i].index] = pool.appendStored(m_entries[keys[i].index].text());
             } else {
                 for (std::size_t k = i; k < j; ++k) {
-                    const StrId id = pool.intern(m_entries[order[k]].text());
-                    ids[order[k]] = id;
+                    const StrId id = pool.intern(m_entries[keys[k].index].text());
+                    ids[keys[k].index] = id;
                     if (id >= repeated.size())
                         repeated.resize(std::max<std::size_t>(id + 1, repeated.size() * 2), 0);
                     repeated[id] = 1;
@@ -454,7 +459,7 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
     }
     eventCount = rows;
     {
-        const std::vector<StrId> ids = pendingIds.resolve(others, m_repeatedKeys);
+        const std::vector<StrId> ids = std::move(pendingIds).resolve(others, m_repeatedKeys);
         auto resolveId = [&](StrId &id) {
             if (id)
                 id = ids[id - 1];

@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include <cstring>
+#include <iterator>
 
 namespace mp {
 
@@ -95,6 +96,12 @@ StrId StringPool::append(std::string_view text)
     const auto id = static_cast<StrId>(m_views.size());
     m_views.push_back(store(text));
     return id;
+}
+
+void StringPool::adopt(std::vector<std::unique_ptr<char[]>> chunks)
+{
+    // In front: the last chunk is the one store() fills.
+    m_chunks.insert(m_chunks.begin(), std::make_move_iterator(chunks.begin()), std::make_move_iterator(chunks.end()));
 }
 
 StrId StringPool::find(std::string_view text) const

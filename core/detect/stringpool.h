@@ -29,6 +29,16 @@ public:
     // same text gives another id. For texts the caller knows to occur once (a load's unique
     // session ids), which then cost no lookup in a table too large to stay in cache.
     StrId append(std::string_view text);
+    // Takes over memory that holds texts, so that appendStored() can add views into it.
+    void adopt(std::vector<std::unique_ptr<char[]>> chunks);
+    // As append(), for text that lies in memory given to adopt(): not copied.
+    StrId appendStored(std::string_view text)
+    {
+        if (text.empty())
+            return 0;
+        m_views.push_back(text);
+        return static_cast<StrId>(m_views.size() - 1);
+    }
     // The id of text if it was interned, else 0 (which is also the empty string's id).
     StrId find(std::string_view text) const;
     std::string_view view(StrId id) const { return m_views[id]; }
