@@ -11,6 +11,7 @@
 #include <cstring>
 #include <memory>
 #include <numeric>
+#include <utility>
 
 namespace mp {
 
@@ -91,22 +92,62 @@ void sortByTime(std::vector<Row> &rows)
     };
     if (std::is_sorted(rows.begin(), rows.end(), less))
         return;
-    struct Key
-    {
-        std::int64_t time;
-        std::int64_t id;
-        std::uint32_t row;
-    };
-    std::vector<Key> keys(rows.size());
-    for (std::uint32_t i = 0; i < rows.size(); ++i)
-        keys[i] = {rows[i].timeMs, rows[i].eventId, i};
-    std::sort(keys.begin(), keys.end(), [](const Key &a, const Key &b) {
-        return a.time != b.time ? a.time < b.time : a.id < b.id;
-    });
+    std::vector<std::uint32_t> order;
+    const bool idOrder = std::is_sorted(rows.begin(), rows.end(), [](const Row &a, const Row &b) { return a.eventId < b.eventId; });
+    if (idOrder) {
+        // The scan reads rows in event id order, so a stable sort by time alone gives (time,
+        // event id): an LSD radix sort over the bits the times actually span.
+        struct Key
+        {
+            std::uint64_t time; // order-preserving unsigned form
+            std::uint32_t row;
+        };
+        std::vector<Key> keys(rows.size()), scratch(rows.size());
+        std::uint64_t lo = UINT64_MAX, hi = 0;
+        for (std::uint32_t i = 0; i < rows.size(); ++i) {
+            const std::uint64_t t = static_cast<std::uint64_t>(rows[i].timeMs) ^ (1ULL << 63);
+            keys[i] = {t, i};
+            lo = std::min(lo, t);
+            hi = std::max(hi, t);
+        }
+        constexpr int kBits = 11;
+        constexpr std::size_t kRadix = 1 << kBits;
+        std::vector<std::uint32_t> count(kRadix);
+        for (int shift = 0; shift < 64 && ((hi - lo) >> shift) != 0; shift += kBits) {
+            std::fill(count.begin(), count.end(), 0);
+            for (const Key &k : keys)
+                ++count[((k.time - lo) >> shift) & (kRadix - 1)];
+            std::uint32_t sum = 0;
+            for (std::uint32_t &c : count)
+                sum += std::exchange(c, sum);
+            for (const Key &k : keys)
+                scratch[count[((k.time - lo) >> shift) & (kRadix - 1)]++] = k;
+            keys.swap(scratch);
+        }
+        order.resize(rows.size());
+        for (std::size_t i = 0; i < keys.size(); ++i)
+            order[i] = keys[i].row;
+    } else {
+        struct Key
+        {
+            std::int64_t time;
+            std::int64_t id;
+            std::uint32_t row;
+        };
+        std::vector<Key> keys(rows.size());
+        for (std::uint32_t i = 0; i < rows.size(); ++i)
+            keys[i] = {rows[i].timeMs, rows[i].eventId, i};
+        std::sort(keys.begin(), keys.end(), [](const Key &a, const Key &b) {
+            return a.time != b.time ? a.time < b.time : a.id < b.id;
+        });
+        order.resize(rows.size());
+        for (std::size_t i = 0; i < keys.size(); ++i)
+            order[i] = keys[i].row;
+    }
     std::vector<Row> sorted;
     sorted.reserve(rows.size());
-    for (const Key &k : keys)
-        sorted.push_back(std::move(rows[k.row]));
+    for (const std::uint32_t i : order)
+        sorted.push_back(std::move(rows[i]));
     rows = std::move(sorted);
 }
 
@@ -330,8 +371,10 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
             SignInRow r;
             r.eventId = id;
             r.timeMs = time;
-            r.user = users.intern(s.textView(cUser));
-            r.ip = ips.intern(s.textView(cIp));
+            // Users and IPs are looked up in tables too large for the cache: their memory is
+            // fetched while the other columns are read.
+            const StringPool::Lookup user = users.prepare(s.textView(cUser));
+            const StringPool::Lookup ip = ips.prepare(s.textView(cIp));
             r.app = appCache.intern(s.textView(cApp));
             if (!s.isNull(cResultCode)) {
                 const std::int64_t code = s.int64(cResultCode);
@@ -361,6 +404,8 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
             // The client only matters for password failures (legacy protocols of a spray).
             if (r.resultCode > 0 && r.resultCode != INT32_MAX)
                 r.clientApp = clientAppCache.intern(s.textView(cClientApp));
+            r.user = users.intern(user);
+            r.ip = ips.intern(ip);
             signIns.push_back(r);
             break;
         }
@@ -368,8 +413,8 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
             AuditRow r;
             r.eventId = id;
             r.timeMs = time;
-            r.user = users.intern(s.textView(cUser));
-            r.ip = ips.intern(s.textView(cIp));
+            const StringPool::Lookup user = users.prepare(s.textView(cUser));
+            const StringPool::Lookup ip = ips.prepare(s.textView(cIp));
             r.operation = operationCache.intern(s.textView(cOperation));
             r.workload = workloadCache.intern(s.textView(cWorkload));
             if (r.operation >= m_textFlags.size())
@@ -393,6 +438,8 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
                 if (textHas(r.operation, SendOperation))
                     r.subject = internId(s.textView(cSubject));
             }
+            r.user = users.intern(user);
+            r.ip = ips.intern(ip);
             audits.push_back(r);
             if (textHas(r.operation, RuleOperation)) {
                 RuleRow rule;

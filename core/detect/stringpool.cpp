@@ -69,16 +69,33 @@ void StringPool::grow()
     }
 }
 
+StringPool::Lookup StringPool::prepare(std::string_view text) const
+{
+    if (text.empty())
+        return {};
+    const std::uint64_t hash = XXH3_64bits(text.data(), text.size());
+    __builtin_prefetch(&m_slots[static_cast<std::size_t>(hash) & (m_slots.size() - 1)]);
+    return {text, hash};
+}
+
 StrId StringPool::intern(std::string_view text)
 {
     if (text.empty())
         return 0;
-    const std::uint64_t hash = XXH3_64bits(text.data(), text.size());
+    return intern(Lookup{text, XXH3_64bits(text.data(), text.size())});
+}
+
+StrId StringPool::intern(const Lookup &lookup)
+{
+    const std::string_view text = lookup.text;
+    if (text.empty())
+        return 0;
+    const std::uint64_t hash = lookup.hash;
     std::size_t i = slotOf(text, hash);
     if (m_slots[i].id != 0)
         return m_slots[i].id;
     // Keep the table at most half full so that probes stay short.
-    if ((m_views.size() + 1) * 2 > m_slots.size()) {
+    if ((m_indexed + 1) * 2 > m_slots.size()) {
         grow();
         i = slotOf(text, hash);
     }
@@ -86,6 +103,7 @@ StrId StringPool::intern(std::string_view text)
     const std::string_view stored = store(text);
     m_views.push_back(stored);
     m_slots[i] = {hash, stored.data(), static_cast<std::uint32_t>(stored.size()), id};
+    ++m_indexed;
     return id;
 }
 

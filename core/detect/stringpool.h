@@ -25,6 +25,16 @@ public:
     StringPool &operator=(StringPool &&) = default;
 
     StrId intern(std::string_view text);
+    // intern() in two steps, so that the caller can do other work while the table's memory is
+    // fetched: prepare() hashes and prefetches, intern(Lookup) finishes. The text must stay
+    // valid in between, and nothing may be interned into this pool in between.
+    struct Lookup
+    {
+        std::string_view text;
+        std::uint64_t hash = 0;
+    };
+    Lookup prepare(std::string_view text) const;
+    StrId intern(const Lookup &lookup);
     // Adds text under a new id without indexing it: find() does not know it and intern() of the
     // same text gives another id. For texts the caller knows to occur once (a load's unique
     // session ids), which then cost no lookup in a table too large to stay in cache.
@@ -63,6 +73,7 @@ private:
     std::size_t m_chunkSize = 0;
     std::vector<std::string_view> m_views;
     std::vector<Slot> m_slots; // size is a power of two
+    std::size_t m_indexed = 0; // texts in m_slots (append() adds none)
 };
 
 } // namespace mp
