@@ -34,6 +34,14 @@ public:
         std::uint64_t hash = 0;
     };
     Lookup prepare(std::string_view text) const;
+    // Optional middle step, some time after prepare(): prefetches the stored text that the
+    // lookup will compare with (read from the slot prepare() fetched).
+    void prefetchText(const Lookup &lookup) const
+    {
+        const Slot &slot = m_slots[static_cast<std::size_t>(lookup.hash) & (m_slots.size() - 1)];
+        if (slot.hash == lookup.hash)
+            __builtin_prefetch(slot.data);
+    }
     StrId intern(const Lookup &lookup);
     // Adds text under a new id without indexing it: find() does not know it and intern() of the
     // same text gives another id. For texts the caller knows to occur once (a load's unique
