@@ -1074,7 +1074,7 @@ void TestCorpus::detectJsonIsByteIdentical()
     const CliResult first = runCli({QStringLiteral("detect"), a, QStringLiteral("--json")});
     QCOMPARE(first.code, 0);
     const QJsonObject root = QJsonDocument::fromJson(first.out).object();
-    QVERIFY2(root.value(QStringLiteral("findings")).toArray().size() >= 4, first.out.constData());
+    QVERIFY2(!root.value(QStringLiteral("findings")).toArray().isEmpty(), first.out.constData()); // something to compare
     const CliResult second = runCli({QStringLiteral("detect"), a, QStringLiteral("--json")});
     QCOMPARE(second.out, first.out);
 
