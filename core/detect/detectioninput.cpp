@@ -1,11 +1,17 @@
 #include "detect/detectioninput.h"
 
+#include "detect/signals.h"
 #include "detect/tuning.h"
 #include "store/database.h"
 #include "util/strings.h"
 
+#include <xxhash.h>
+
 #include <algorithm>
+#include <cstring>
+#include <memory>
 #include <numeric>
+#include <utility>
 
 namespace mp {
 
@@ -86,22 +92,67 @@ void sortByTime(std::vector<Row> &rows)
     };
     if (std::is_sorted(rows.begin(), rows.end(), less))
         return;
-    struct Key
-    {
-        std::int64_t time;
-        std::int64_t id;
-        std::uint32_t row;
-    };
-    std::vector<Key> keys(rows.size());
-    for (std::uint32_t i = 0; i < rows.size(); ++i)
-        keys[i] = {rows[i].timeMs, rows[i].eventId, i};
-    std::sort(keys.begin(), keys.end(), [](const Key &a, const Key &b) {
-        return a.time != b.time ? a.time < b.time : a.id < b.id;
-    });
+    std::vector<std::uint32_t> order;
+    const bool idOrder = std::is_sorted(rows.begin(), rows.end(), [](const Row &a, const Row &b) { return a.eventId < b.eventId; });
+    if (idOrder) {
+        // The scan reads rows in event id order, so a stable sort by time alone gives (time,
+        // event id): an LSD radix sort over the bits the times actually span.
+        struct Key
+        {
+            std::uint64_t time; // order-preserving unsigned form
+            std::uint32_t row;
+        };
+        std::vector<Key> keys(rows.size()), scratch(rows.size());
+        std::uint64_t lo = UINT64_MAX, hi = 0;
+        for (std::uint32_t i = 0; i < rows.size(); ++i) {
+            const std::uint64_t t = static_cast<std::uint64_t>(rows[i].timeMs) ^ (1ULL << 63);
+            keys[i] = {t, i};
+            lo = std::min(lo, t);
+            hi = std::max(hi, t);
+        }
+        constexpr int kBits = 11;
+        constexpr std::size_t kRadix = 1 << kBits;
+        std::vector<std::uint32_t> count(kRadix);
+        for (int shift = 0; shift < 64 && ((hi - lo) >> shift) != 0; shift += kBits) {
+            std::fill(count.begin(), count.end(), 0);
+            for (const Key &k : keys)
+                ++count[((k.time - lo) >> shift) & (kRadix - 1)];
+            std::uint32_t sum = 0;
+            for (std::uint32_t &c : count)
+                sum += std::exchange(c, sum);
+            for (const Key &k : keys)
+                scratch[count[((k.time - lo) >> shift) & (kRadix - 1)]++] = k;
+            keys.swap(scratch);
+        }
+        order.resize(rows.size());
+        for (std::size_t i = 0; i < keys.size(); ++i)
+            order[i] = keys[i].row;
+    } else {
+        struct Key
+        {
+            std::int64_t time;
+            std::int64_t id;
+            std::uint32_t row;
+        };
+        std::vector<Key> keys(rows.size());
+        for (std::uint32_t i = 0; i < rows.size(); ++i)
+            keys[i] = {rows[i].timeMs, rows[i].eventId, i};
+        std::sort(keys.begin(), keys.end(), [](const Key &a, const Key &b) {
+            return a.time != b.time ? a.time < b.time : a.id < b.id;
+        });
+        order.resize(rows.size());
+        for (std::size_t i = 0; i < keys.size(); ++i)
+            order[i] = keys[i].row;
+    }
+    // Gathering reads rows all over memory: fetch a few rows ahead.
     std::vector<Row> sorted;
     sorted.reserve(rows.size());
-    for (const Key &k : keys)
-        sorted.push_back(std::move(rows[k.row]));
+    constexpr std::size_t kAhead = 8;
+    for (std::size_t k = 0; k < order.size(); ++k) {
+        if (k + kAhead < order.size())
+            __builtin_prefetch(&rows[order[k + kAhead]]);
+        sorted.push_back(std::move(rows[order[k]]));
+    }
     rows = std::move(sorted);
 }
 
@@ -129,6 +180,96 @@ private:
     std::string m_last;
     StrId m_id = 0;
     bool m_valid = false;
+};
+
+// Session and token ids are many and mostly unique (one per sign-in or token), so interning them
+// one by one costs a cache miss each in a table too large to stay in cache. They are collected
+// with their hashes during the scan and given pool ids afterwards, in hash order: an id whose
+// hash occurs once is appended without a lookup, repeated ones are interned. Equal texts still get
+// equal ids and different texts different ids; only the numbering differs from interning in
+// row order, and no detector depends on it.
+class PendingIds
+{
+public:
+    // A provisional id (1-based), or 0 for no text.
+    std::uint32_t add(std::string_view text)
+    {
+        if (text.empty())
+            return 0;
+        if (m_chunks.empty() || m_used + text.size() > kChunkSize) {
+            m_chunks.push_back(std::make_unique<char[]>(std::max(kChunkSize, text.size())));
+            m_used = 0;
+        }
+        char *at = m_chunks.back().get() + m_used;
+        std::memcpy(at, text.data(), text.size());
+        m_used += text.size();
+        m_entries.push_back({XXH3_64bits(text.data(), text.size()), at, static_cast<std::uint32_t>(text.size())});
+        return static_cast<std::uint32_t>(m_entries.size());
+    }
+
+    // The pool id of every provisional id (index: provisional id - 1). Ids of texts that occur
+    // more than once are marked in `repeated` (indexed by pool id). The pool takes the texts'
+    // memory over: ids seen once are views into it, not copies.
+    std::vector<StrId> resolve(StringPool &pool, std::vector<std::uint8_t> &repeated) &&
+    {
+        const std::size_t n = m_entries.size();
+        // Hash order: (hash, provisional id) keys scattered into buckets by the top 16 bits of
+        // the hash, each (small, contiguous) bucket then sorted.
+        struct Key
+        {
+            std::uint64_t hash;
+            std::uint32_t index;
+            bool operator<(const Key &o) const { return hash != o.hash ? hash < o.hash : index < o.index; }
+        };
+        constexpr std::size_t kBuckets = 1 << 16;
+        std::vector<std::uint32_t> start(kBuckets + 1, 0);
+        for (const Entry &e : m_entries)
+            ++start[(e.hash >> 48) + 1];
+        for (std::size_t b = 1; b <= kBuckets; ++b)
+            start[b] += start[b - 1];
+        std::vector<Key> keys(n);
+        {
+            std::vector<std::uint32_t> next(start.begin(), start.end() - 1);
+            for (std::uint32_t i = 0; i < n; ++i)
+                keys[next[m_entries[i].hash >> 48]++] = {m_entries[i].hash, i};
+        }
+        for (std::size_t b = 0; b < kBuckets; ++b)
+            std::sort(keys.begin() + start[b], keys.begin() + start[b + 1]);
+        pool.adopt(std::move(m_chunks));
+        std::vector<StrId> ids(n);
+        for (std::size_t i = 0; i < n;) {
+            std::size_t j = i + 1;
+            while (j < n && keys[j].hash == keys[i].hash)
+                ++j;
+            if (j == i + 1) {
+                ids[keys[i].index] = pool.appendStored(m_entries[keys[i].index].text());
+            } else {
+                for (std::size_t k = i; k < j; ++k) {
+                    const StrId id = pool.intern(m_entries[keys[k].index].text());
+                    ids[keys[k].index] = id;
+                    if (id >= repeated.size())
+                        repeated.resize(std::max<std::size_t>(id + 1, repeated.size() * 2), 0);
+                    repeated[id] = 1;
+                }
+            }
+            i = j;
+        }
+        repeated.resize(pool.size(), 0);
+        return ids;
+    }
+
+private:
+    static constexpr std::size_t kChunkSize = 1 << 20;
+    struct Entry
+    {
+        std::uint64_t hash;
+        const char *data;
+        std::uint32_t size;
+        std::string_view text() const { return {data, size}; }
+    };
+    std::vector<Entry> m_entries;
+    std::vector<std::unique_ptr<char[]>> m_chunks;
+    std::size_t m_used = 0;
 };
 
 // Rows are in time order; a stable counting sort by user keeps that order within each user.
@@ -172,6 +313,8 @@ void DetectionInput::flagTexts()
             f |= LoginFailedOperation;
         if (iequals(t, "MailItemsAccessed") || isSendOperation(t))
             f |= MailAccessOperation;
+        if (!detect::automationMarker(t).empty())
+            f |= AutomationClient;
         m_textFlags.push_back(f);
     }
 }
@@ -211,8 +354,10 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
     // Users and IPs vary from row to row: they go to the pool directly. The other columns repeat.
     ColumnCache operationCache(texts), workloadCache(texts), appCache(texts),
         categoryCache(texts), countryCache(texts), cityCache(texts), riskTypesCache(texts), clientAppCache(texts);
-    // Session and token ids: most rows have none; interning the empty text is skipped.
+    // Subjects and message ids: most rows have none; interning the empty text is skipped.
     auto internId = [this](std::string_view text) -> StrId { return text.empty() ? 0 : others.intern(text); };
+    // Session and token ids: provisional until the scan is done (PendingIds).
+    PendingIds pendingIds;
     std::int64_t rows = 0;
     while (s.step()) {
         if ((++rows & 0xffff) == 0) {
@@ -231,13 +376,17 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
             SignInRow r;
             r.eventId = id;
             r.timeMs = time;
-            r.user = users.intern(s.textView(cUser));
-            r.ip = ips.intern(s.textView(cIp));
+            // Users and IPs are looked up in tables too large for the cache: their memory is
+            // fetched while the other columns are read.
+            const StringPool::Lookup user = users.prepare(s.textView(cUser));
+            const StringPool::Lookup ip = ips.prepare(s.textView(cIp));
             r.app = appCache.intern(s.textView(cApp));
             if (!s.isNull(cResultCode)) {
                 const std::int64_t code = s.int64(cResultCode);
                 r.resultCode = code < INT32_MIN + 1 || code > INT32_MAX ? INT32_MAX : static_cast<std::int32_t>(code);
             }
+            users.prefetchText(user);
+            ips.prefetchText(ip);
             r.riskLevel = parseRiskLevel(s.textView(cRiskLevel));
             r.riskState = parseRiskState(s.textView(cRiskState));
             r.riskEventTypes = riskTypesCache.intern(s.textView(cRiskEventTypes));
@@ -257,12 +406,14 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
                 r.geoSource = GeoSource::None;
             }
             r.asn = s.isNull(cAsn) ? 0 : static_cast<std::uint32_t>(s.int64(cAsn));
-            r.sessionId = internId(s.textView(cSessionId));
-            r.correlationId = internId(s.textView(cCorrelationId));
-            r.tokenId = internId(s.textView(cTokenId));
+            r.sessionId = pendingIds.add(s.textView(cSessionId));
+            r.correlationId = pendingIds.add(s.textView(cCorrelationId));
+            r.tokenId = pendingIds.add(s.textView(cTokenId));
             // The client only matters for password failures (legacy protocols of a spray).
             if (r.resultCode > 0 && r.resultCode != INT32_MAX)
                 r.clientApp = clientAppCache.intern(s.textView(cClientApp));
+            r.user = users.intern(user);
+            r.ip = ips.intern(ip);
             signIns.push_back(r);
             break;
         }
@@ -270,12 +421,14 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
             AuditRow r;
             r.eventId = id;
             r.timeMs = time;
-            r.user = users.intern(s.textView(cUser));
-            r.ip = ips.intern(s.textView(cIp));
+            const StringPool::Lookup user = users.prepare(s.textView(cUser));
+            const StringPool::Lookup ip = ips.prepare(s.textView(cIp));
             r.operation = operationCache.intern(s.textView(cOperation));
             r.workload = workloadCache.intern(s.textView(cWorkload));
             if (r.operation >= m_textFlags.size())
                 flagTexts();
+            users.prefetchText(user);
+            ips.prefetchText(ip);
             // The further columns only where a detector reads them: reading a column costs.
             if (textHas(r.operation, LoginFailedOperation)) {
                 if (!s.isNull(cResultCode)) {
@@ -284,9 +437,9 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
                 }
                 r.clientApp = clientAppCache.intern(s.textView(cClientApp));
             }
-            r.sessionId = internId(s.textView(cSessionId));
-            r.correlationId = internId(s.textView(cCorrelationId));
-            r.tokenId = internId(s.textView(cTokenId));
+            r.sessionId = pendingIds.add(s.textView(cSessionId));
+            r.correlationId = pendingIds.add(s.textView(cCorrelationId));
+            r.tokenId = pendingIds.add(s.textView(cTokenId));
             if (r.sessionId || r.correlationId || r.tokenId) {
                 r.country = countryCache.intern(s.textView(cCountry));
                 r.asn = s.isNull(cAsn) ? 0 : static_cast<std::uint32_t>(s.int64(cAsn));
@@ -296,6 +449,8 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
                 if (textHas(r.operation, SendOperation))
                     r.subject = internId(s.textView(cSubject));
             }
+            r.user = users.intern(user);
+            r.ip = ips.intern(ip);
             audits.push_back(r);
             if (textHas(r.operation, RuleOperation)) {
                 RuleRow rule;
@@ -361,6 +516,23 @@ bool DetectionInput::load(Database &db, const std::atomic_bool *cancelFlag, cons
         return false;
     }
     eventCount = rows;
+    {
+        const std::vector<StrId> ids = std::move(pendingIds).resolve(others, m_repeatedKeys);
+        auto resolveId = [&](StrId &id) {
+            if (id)
+                id = ids[id - 1];
+        };
+        for (SignInRow &r : signIns) {
+            resolveId(r.sessionId);
+            resolveId(r.correlationId);
+            resolveId(r.tokenId);
+        }
+        for (AuditRow &r : audits) {
+            resolveId(r.sessionId);
+            resolveId(r.correlationId);
+            resolveId(r.tokenId);
+        }
+    }
     flagTexts();
     buildIndexes();
     if (progress)

@@ -156,8 +156,13 @@ public:
         NonInteractiveCategory = 16,
         LoginFailedOperation = 32, // UserLoginFailed (any case)
         MailAccessOperation = 64,  // MailItemsAccessed and the Send operations (any case)
+        AutomationClient = 128,    // a client string of a script, HTTP library or phishing proxy
     };
     bool textHas(StrId id, TextFlag flag) const { return id < m_textFlags.size() && (m_textFlags[id] & flag); }
+
+    // A session or token id (others) that occurs more than once in the case, in either column:
+    // only such an id can tie two events together.
+    bool isRepeatedKey(StrId id) const { return id < m_repeatedKeys.size() && m_repeatedKeys[id]; }
 
     // After applyTuning: the trusted network of an IP (index into Tuning::trustedNetworks) or -1.
     int trustedNetworkOf(StrId ip) const { return ip < m_trustedOfIp.size() ? m_trustedOfIp[ip] : -1; }
@@ -176,6 +181,7 @@ private:
     void buildIndexes();
 
     std::vector<std::uint8_t> m_textFlags;
+    std::vector<std::uint8_t> m_repeatedKeys; // by others id
     std::vector<int> m_trustedOfIp;
     std::vector<std::string> m_tenantDomains;
 };

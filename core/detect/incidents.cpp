@@ -93,8 +93,14 @@ std::string stepPhrase(const Finding &f, const QJsonObject &d)
             p += " (" + str(to.value(QLatin1String("country"))) + ")";
         return p;
     }
-    if (det == "PasswordSpray")
+    if (det == "PasswordSpray") {
+        const std::string kind = str(d.value(QLatin1String("kind")));
+        if (kind == "brute-force")
+            return "brute force from " + firstIp(f);
+        if (kind == "disabled-account-probe")
+            return "disabled accounts probed from " + firstIp(f);
         return "password spray from " + firstIp(f);
+    }
     if (det == "SessionAnomaly")
         return "session anomaly from " + firstIp(f);
     if (det == kInboxRuleManipulation) {

@@ -24,6 +24,14 @@ bool isPasswordFailure(std::int32_t code)
     return code == 50126 || code == 50053 || code == 50055 || code == 50057;
 }
 
+constexpr std::int32_t kDisabledAccount = 50057;
+constexpr std::int32_t kUnknownFailure = SignInRow::kNoResultCode;
+
+// A successful sign-in from an address that tried disabled accounts this long before or after
+// still ties the account to that address (attackers keep their infrastructure for days; the
+// training lab's attacker probed on the 19th and used the stolen account on the 28th).
+constexpr std::int64_t kDisabledProbeReachMs = 14LL * 24 * 3600 * 1000;
+
 struct Attempt
 {
     StrId ip;
@@ -56,9 +64,12 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
         if (r.timeMs != kNoTime && r.ip && isPasswordFailure(r.resultCode))
             attempts.push_back({r.ip, r.timeMs, r.eventId, r.user, r.resultCode, r.clientApp, true});
     }
+    // UserLoginFailed is a failed sign-in whatever it carries; without an ErrorNumber (some
+    // records only have LogonError "InvalidUserNameOrPassword") the reason is unknown but the
+    // attempt still counts.
     for (const AuditRow &r : input.audits) {
         if (r.timeMs != kNoTime && r.ip && input.textHas(r.operation, DetectionInput::LoginFailedOperation)
-            && isPasswordFailure(r.resultCode))
+            && (isPasswordFailure(r.resultCode) || r.resultCode == kUnknownFailure))
             attempts.push_back({r.ip, r.timeMs, r.eventId, r.user, r.resultCode, r.clientApp, false});
     }
     if (attempts.empty() || input.cancelled())
@@ -207,13 +218,41 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
         }
         g = e;
     }
-    if (bursts.empty() || input.cancelled())
+
+    // Addresses that tried to sign in to disabled accounts (50057): nobody but a former user's
+    // forgotten device or someone working through a list of accounts does that, so another
+    // account that signs in from such an address is most likely in the prober's hands (Sentinel's
+    // "sign-ins from IPs that attempt sign-ins to disabled accounts"). Below the spray and brute
+    // force thresholds too: a few tries are enough.
+    struct Probe
+    {
+        StrId ip;
+        std::vector<std::size_t> attempts; // indices in attempts
+        std::set<StrId> disabled;
+        std::int64_t first, last;
+    };
+    std::vector<Probe> probes;
+    for (std::size_t k = 0; k < attempts.size(); ++k) {
+        const Attempt &a = attempts[k];
+        if (a.code != kDisabledAccount)
+            continue;
+        if (probes.empty() || probes.back().ip != a.ip)
+            probes.push_back({a.ip, {}, {}, a.timeMs, a.timeMs});
+        Probe &p = probes.back();
+        p.attempts.push_back(k);
+        p.disabled.insert(a.user);
+        p.first = std::min(p.first, a.timeMs);
+        p.last = std::max(p.last, a.timeMs);
+    }
+    if ((bursts.empty() && probes.empty()) || input.cancelled())
         return;
 
-    // Successful sign-ins from the bursts' IPs: the accounts that fell.
+    // Successful sign-ins from the bursts' and probes' IPs: the accounts that fell.
     std::unordered_map<StrId, std::vector<Success>> successes;
     for (const Burst &b : bursts)
         successes.try_emplace(b.ip);
+    for (const Probe &p : probes)
+        successes.try_emplace(p.ip);
     for (const SignInRow &r : input.signIns) {
         if (r.succeeded() && r.timeMs != kNoTime) {
             if (auto it = successes.find(r.ip); it != successes.end())
@@ -221,6 +260,7 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
         }
     }
 
+    std::set<std::pair<StrId, StrId>> reported; // (ip, user) named as fallen by a burst
     for (const Burst &b : bursts) {
         const std::string ip(input.ips.view(b.ip));
         std::vector<std::pair<std::int64_t, std::int64_t>> evidence; // time, id
@@ -238,7 +278,8 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
             ++logged;
             first = std::min(first, a.timeMs);
             last = std::max(last, a.timeMs);
-            codes.insert(a.code);
+            if (a.code != kUnknownFailure)
+                codes.insert(a.code);
             if (a.clientApp) {
                 const std::string_view c = input.texts.view(a.clientApp);
                 clients.emplace(c);
@@ -378,8 +419,88 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
             makeFinding(0);
         } else {
             // One finding per account that fell: each is the start of that user's takeover story.
-            for (const auto &[u, list] : fallen)
+            for (const auto &[u, list] : fallen) {
                 makeFinding(u);
+                reported.insert({b.ip, u});
+            }
+        }
+    }
+
+    for (const Probe &p : probes) {
+        std::map<StrId, std::vector<const Success *>> fallen;
+        for (const Success &s : successes[p.ip]) {
+            if (p.disabled.count(s.user) || reported.count({p.ip, s.user}))
+                continue;
+            if (s.timeMs < p.first - kDisabledProbeReachMs || s.timeMs > p.last + kDisabledProbeReachMs)
+                continue;
+            fallen[s.user].push_back(&s);
+        }
+        const std::string ip(input.ips.view(p.ip));
+        const std::string suppressed = [&]() -> std::string {
+            if (const int t = input.trustedNetworkOf(p.ip); t >= 0)
+                return "trusted_networks: " + tuning.trustedNetworks[static_cast<std::size_t>(t)].text;
+            return {};
+        }();
+        std::set<std::string> legacy;
+        for (const std::size_t k : p.attempts) {
+            if (attempts[k].clientApp && detect::isLegacyProtocol(input.texts.view(attempts[k].clientApp)))
+                legacy.emplace(input.texts.view(attempts[k].clientApp));
+        }
+        for (const auto &[user, list] : fallen) {
+            Finding f;
+            f.detector = std::string(detector_names::kPasswordSpray);
+            f.user = std::string(input.users.view(user));
+            f.ips = {ip};
+            std::vector<std::pair<std::int64_t, std::int64_t>> ev;
+            for (const std::size_t k : p.attempts)
+                ev.push_back({attempts[k].timeMs, attempts[k].eventId});
+            for (const Success *s : list)
+                ev.push_back({s->timeMs, s->eventId});
+            std::sort(ev.begin(), ev.end());
+            ev.erase(std::unique(ev.begin(), ev.end()), ev.end());
+            for (const auto &[t, id] : ev)
+                f.evidence.push_back(id);
+            f.firstTimeMs = ev.front().first;
+            f.lastTimeMs = ev.back().first;
+            f.score = detect::clampScore(75 + (legacy.empty() ? 0 : 5));
+            f.severity = detect::severityForScore(f.score);
+            f.suppressedBy = suppressed;
+            f.fingerprint = detect::fingerprint(f.detector, "default", f.user, {attempts[p.attempts.front()].eventId});
+
+            std::string disabledText;
+            for (const StrId d : p.disabled)
+                disabledText += (disabledText.empty() ? "" : ", ") + std::string(input.users.view(d));
+            f.summary = "Sign-in attempts on disabled account" + std::string(p.disabled.size() > 1 ? "s " : " ") + disabledText
+                + " from " + ip + " (" + detect::formatCount(static_cast<double>(p.attempts.size())) + " attempts), and "
+                + detect::formatCount(static_cast<double>(list.size())) + " successful sign-in"
+                + (list.size() > 1 ? "s" : "") + " of " + f.user + " from the same address";
+
+            JsonWriter w;
+            w.beginObject();
+            w.field("kind", "disabled-account-probe");
+            w.field("ip", ip);
+            w.field("failed_attempts", static_cast<std::int64_t>(p.attempts.size()));
+            w.key("disabled_accounts");
+            w.beginArray();
+            for (const StrId d : p.disabled)
+                w.value(input.users.view(d));
+            w.endArray();
+            w.key("result_codes");
+            w.beginArray();
+            w.value(static_cast<std::int64_t>(kDisabledAccount));
+            w.endArray();
+            w.key("legacy_protocols");
+            w.beginArray();
+            for (const std::string &c : legacy)
+                w.value(c);
+            w.endArray();
+            w.field("successful_sign_ins", static_cast<std::int64_t>(list.size()));
+            w.field("first_success", formatIso(list.front()->timeMs));
+            w.field("reach_days", static_cast<std::int64_t>(kDisabledProbeReachMs / (24LL * 3600 * 1000)));
+            w.field("compromised_user", f.user);
+            w.endObject();
+            f.details = w.take();
+            out.push_back(std::move(f));
         }
     }
 }

@@ -78,11 +78,12 @@ void detectSessionAnomaly(const DetectionInput &input, const Tuning &tuning, std
 
     // 1. One session or token from several networks.
     std::vector<Obs> obs;
-    // A record joins the group of each of its ids (the same id twice only once).
-    auto addKeys = [&obs](const auto &r) {
+    // A record joins the group of each of its ids (the same id twice only once). Only ids that
+    // occur more than once in the case can be shared: most ids occur once.
+    auto addKeys = [&obs, &input](const auto &r) {
         const StrId keys[] = {r.sessionId, r.correlationId, r.tokenId};
         for (std::size_t i = 0; i < std::size(keys); ++i) {
-            if (keys[i] && std::find(keys, keys + i, keys[i]) == keys + i)
+            if (input.isRepeatedKey(keys[i]) && std::find(keys, keys + i, keys[i]) == keys + i)
                 obs.push_back({r.user, keys[i], r.timeMs, r.eventId, r.ip, r.country, r.asn});
         }
     };
@@ -207,9 +208,9 @@ void detectSessionAnomaly(const DetectionInput &input, const Tuning &tuning, std
     for (const AuditRow &r : input.audits) {
         if (!r.clientApp || r.timeMs == kNoTime || !input.textHas(r.operation, DetectionInput::MailAccessOperation))
             continue;
-        const std::string_view client = input.texts.view(r.clientApp);
-        if (detect::automationMarker(client).empty())
+        if (!input.textHas(r.clientApp, DetectionInput::AutomationClient))
             continue;
+        const std::string_view client = input.texts.view(r.clientApp);
         Episode ep;
         ep.user = r.user;
         ep.signals = AutomationClient;

@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include <cstring>
+#include <iterator>
 
 namespace mp {
 
@@ -68,16 +69,33 @@ void StringPool::grow()
     }
 }
 
+StringPool::Lookup StringPool::prepare(std::string_view text) const
+{
+    if (text.empty())
+        return {};
+    const std::uint64_t hash = XXH3_64bits(text.data(), text.size());
+    __builtin_prefetch(&m_slots[static_cast<std::size_t>(hash) & (m_slots.size() - 1)]);
+    return {text, hash};
+}
+
 StrId StringPool::intern(std::string_view text)
 {
     if (text.empty())
         return 0;
-    const std::uint64_t hash = XXH3_64bits(text.data(), text.size());
+    return intern(Lookup{text, XXH3_64bits(text.data(), text.size())});
+}
+
+StrId StringPool::intern(const Lookup &lookup)
+{
+    const std::string_view text = lookup.text;
+    if (text.empty())
+        return 0;
+    const std::uint64_t hash = lookup.hash;
     std::size_t i = slotOf(text, hash);
     if (m_slots[i].id != 0)
         return m_slots[i].id;
     // Keep the table at most half full so that probes stay short.
-    if ((m_views.size() + 1) * 2 > m_slots.size()) {
+    if ((m_indexed + 1) * 2 > m_slots.size()) {
         grow();
         i = slotOf(text, hash);
     }
@@ -85,7 +103,23 @@ StrId StringPool::intern(std::string_view text)
     const std::string_view stored = store(text);
     m_views.push_back(stored);
     m_slots[i] = {hash, stored.data(), static_cast<std::uint32_t>(stored.size()), id};
+    ++m_indexed;
     return id;
+}
+
+StrId StringPool::append(std::string_view text)
+{
+    if (text.empty())
+        return 0;
+    const auto id = static_cast<StrId>(m_views.size());
+    m_views.push_back(store(text));
+    return id;
+}
+
+void StringPool::adopt(std::vector<std::unique_ptr<char[]>> chunks)
+{
+    // In front: the last chunk is the one store() fills.
+    m_chunks.insert(m_chunks.begin(), std::make_move_iterator(chunks.begin()), std::make_move_iterator(chunks.end()));
 }
 
 StrId StringPool::find(std::string_view text) const
