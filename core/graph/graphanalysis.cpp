@@ -375,7 +375,8 @@ std::vector<std::uint32_t> explanationPath(const InvestigationGraph &g, std::uin
         boost::weight_map(boost::get(&EdgeRef::weight, g.graph))
             .predecessor_map(boost::make_iterator_property_map(predecessor.begin(), boost::get(boost::vertex_index, g.graph)))
             .distance_map(boost::make_iterator_property_map(distance.begin(), boost::get(boost::vertex_index, g.graph))));
-    if (distance[to] == std::numeric_limits<double>::infinity())
+    // Dijkstra leaves an unreached vertex its own predecessor.
+    if (predecessor[to] == to)
         return {};
     std::vector<std::uint32_t> path{to};
     for (std::size_t v = to; v != from; v = predecessor[v])

@@ -24,6 +24,14 @@ static_assert(std::size(kEdgeNames) == kEdgeTypeCount && std::size(kEdgeTitles) 
 // A path search pays this much more for passing through a hub, so that an explanation goes
 // through the attacker's entities whenever the graph offers such a way.
 constexpr double kHubPenalty = 50;
+// Countries, networks and client apps are weak ties (many unrelated users share them): an
+// explanation through an address, a rule or a forwarding target comes first.
+constexpr double kWeakTiePenalty = 5;
+
+bool weakTie(NodeType t)
+{
+    return t == NodeType::Country || t == NodeType::Network || t == NodeType::ClientApp;
+}
 
 std::string toUpperAscii(std::string_view s)
 {
@@ -147,7 +155,8 @@ void InvestigationGraph::finalise()
     graph = EntityGraph(nodes.size());
     for (std::uint32_t i = 0; i < edges.size(); ++i) {
         const GraphEdge &e = edges[i];
-        const double weight = 1 + ((nodes[e.from].hub || nodes[e.to].hub) ? kHubPenalty : 0);
+        const GraphNode &a = nodes[e.from], &b = nodes[e.to];
+        const double weight = 1 + ((a.hub || b.hub) ? kHubPenalty : 0) + ((weakTie(a.type) || weakTie(b.type)) ? kWeakTiePenalty : 0);
         boost::add_edge(e.from, e.to, EdgeRef{i, weight}, graph);
     }
 }
