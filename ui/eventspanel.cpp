@@ -132,6 +132,13 @@ bool EventsPanel::selectEvent(std::int64_t eventId)
     return true;
 }
 
+void EventsPanel::selectEventWhenListed(std::int64_t eventId)
+{
+    m_keepSelected = eventId;
+    if (!m_model->isBusy())
+        selectEvent(eventId);
+}
+
 QString EventsPanel::selectedRowsAsText() const
 {
     QList<int> rows;

@@ -36,6 +36,9 @@ public:
     std::int64_t currentEventId() const;
     // Selects the event's row and scrolls to it; false when the event is not listed.
     bool selectEvent(std::int64_t eventId);
+    // Selects the event now if it is listed, or as soon as the running query lists it (a
+    // selection in another view changes the filters and names the event to show).
+    void selectEventWhenListed(std::int64_t eventId);
     // The selected rows as tab-separated text with a header line (what Ctrl+C copies).
     QString selectedRowsAsText() const;
     void copySelection() const;

@@ -11,6 +11,7 @@
 #include "ui/importrunner.h"
 #include "ui/itemroles.h"
 #include "ui/recordview.h"
+#include "ui/selection.h"
 #include "ui/sourcetablemodel.h"
 #include "ui/textformat.h"
 
@@ -96,6 +97,7 @@ MainWindow::MainWindow(const Options &options)
     setObjectName(QStringLiteral("MainWindow"));
     setAcceptDrops(true);
     m_importer = new ImportRunner(this);
+    m_selection = new SelectionHub(this);
     createPanels();
     createActions();
     createStatusBar();
@@ -105,6 +107,9 @@ MainWindow::MainWindow(const Options &options)
         restoreSettings();
     connect(m_importer, &ImportRunner::progress, this, &MainWindow::onImportProgress);
     connect(m_importer, &ImportRunner::finished, this, &MainWindow::onImportFinished);
+    connect(m_selection, &SelectionHub::selectionChanged, this, &MainWindow::onSelectionChanged);
+    connect(m_selection, &SelectionHub::historyChanged, this, &MainWindow::updateNavigationActions);
+    updateNavigationActions();
     startGeoLoad();
     updateTitle();
     m_events->view()->setFocus();
@@ -272,6 +277,15 @@ void MainWindow::createActions()
         m_panelsMenu->addAction(dock->toggleViewAction());
     m_viewMenu->addAction(QStringLiteral("Reset layout"), this, &MainWindow::resetLayout);
     m_viewMenu->addAction(QStringLiteral("Reset event columns"), m_events, &EventsPanel::resetColumns);
+
+    // Back and forward through what was selected, like a browser.
+    QMenu *go = menuBar()->addMenu(QStringLiteral("&Go"));
+    m_backAction = go->addAction(QStringLiteral("&Back"), m_selection, &SelectionHub::back);
+    m_backAction->setShortcuts({QKeySequence::Back, QKeySequence(Qt::ALT | Qt::Key_Left)});
+    m_forwardAction = go->addAction(QStringLiteral("&Forward"), m_selection, &SelectionHub::forward);
+    m_forwardAction->setShortcuts({QKeySequence::Forward, QKeySequence(Qt::ALT | Qt::Key_Right)});
+    go->addAction(QStringLiteral("Clear selection"), this, [this] { m_selection->select(Selection{}); });
+    m_historyMenu = go->addMenu(QStringLiteral("History"));
 
     QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
     help->addAction(QStringLiteral("&About Mailpivot"), this, [this] {
@@ -454,6 +468,7 @@ void MainWindow::closeCase()
         return;
     m_importer->cancel();
     m_events->closeCase();
+    m_selection->clear();
     m_record->clear();
     m_sources->setSources({});
     m_importLog->clear();
@@ -636,6 +651,72 @@ void MainWindow::onEventSelected(qint64 eventId)
         return;
     }
     m_record->showRecord(m_case, eventId);
+    // A row click is a step of its own after a finding or an entity, but moving along the rows
+    // refines that step rather than filling the history with every row passed over.
+    // Moving through the evidence of the selected finding keeps the finding selected.
+    if (m_selection->current().eventIds.contains(eventId))
+        return;
+    const Selection event = Selection::forEvent(eventId);
+    if (m_selection->current().kind == Selection::Kind::Event)
+        m_selection->refine(event, m_events);
+    else
+        m_selection->select(event, m_events);
+}
+
+void MainWindow::onSelectionChanged(const Selection &selection, const QObject *origin)
+{
+    if (origin == m_events)
+        return;
+    if (selection.kind == Selection::Kind::Event) {
+        m_events->selectEventWhenListed(selection.id);
+        return;
+    }
+    if (selection.isNone())
+        return; // clearing the selection leaves the analyst's filters alone
+    // The events table narrows to what was selected; the filter bar shows how, so the analyst can
+    // widen it again by hand.
+    EventQuery query;
+    query.user = selection.user.toStdString();
+    switch (selection.kind) {
+    case Selection::Kind::Ip:
+        query.ip = selection.key.toStdString();
+        break;
+    case Selection::Kind::Country:
+        query.country = selection.key.toStdString();
+        break;
+    case Selection::Kind::Address:
+    case Selection::Kind::Rule:
+    case Selection::Kind::ClientApp:
+        query.text = selection.key.toStdString();
+        break;
+    case Selection::Kind::Network:
+        if (!selection.ips.isEmpty() && selection.user.isEmpty())
+            query.ip = selection.ips.front().toStdString();
+        break;
+    default:
+        break;
+    }
+    query.fromMs = selection.fromMs;
+    query.toMs = selection.toMs;
+    m_events->filterBar()->setQuery(query);
+    if (!selection.eventIds.isEmpty())
+        m_events->selectEventWhenListed(selection.eventIds.front());
+}
+
+void MainWindow::updateNavigationActions()
+{
+    m_backAction->setEnabled(m_selection->canGoBack());
+    m_forwardAction->setEnabled(m_selection->canGoForward());
+    m_historyMenu->clear();
+    const QList<Selection> &history = m_selection->history();
+    // Most recent first, the current entry checked; at most the last 20.
+    for (int i = int(history.size()) - 1, shown = 0; i >= 0 && shown < 20; --i, ++shown) {
+        QAction *a = m_historyMenu->addAction(history.at(i).describe());
+        a->setCheckable(true);
+        a->setChecked(i == m_selection->historyIndex());
+        connect(a, &QAction::triggered, this, [this, i] { m_selection->goTo(i); });
+    }
+    m_historyMenu->setEnabled(!history.isEmpty());
 }
 
 bool MainWindow::isIdle() const

@@ -28,7 +28,9 @@ class EventsPanel;
 class ImportLogModel;
 class ImportRunner;
 class RecordView;
+class SelectionHub;
 class SourceTableModel;
+struct Selection;
 struct ImportProgress;
 
 // The investigator's workspace: one case at a time, its panels in dock widgets whose layout is
@@ -93,6 +95,8 @@ public:
     ImportLogModel *importLog() const { return m_importLog; }
     SourceTableModel *sources() const { return m_sources; }
     ImportRunner *importRunner() const { return m_importer; }
+    // The workspace's linked selection: every panel follows it and writes to it.
+    SelectionHub *selection() const { return m_selection; }
     QTableView *importLogView() const { return m_importLogView; }
     QTableView *sourcesView() const { return m_sourcesView; }
     QString statusText() const; // the status bar's labels, for tests
@@ -123,6 +127,8 @@ private:
     void onImportProgress(const ImportProgress &progress);
     void onImportFinished(const ImportReport &report, bool cancelled);
     void onEventSelected(qint64 eventId);
+    void onSelectionChanged(const Selection &selection, const QObject *origin);
+    void updateNavigationActions();
 
     void newCaseDialog();
     void openCaseDialog();
@@ -147,6 +153,10 @@ private:
     QTableView *m_importLogView = nullptr;
     QTableView *m_sourcesView = nullptr;
     ImportRunner *m_importer = nullptr;
+    SelectionHub *m_selection = nullptr;
+    QAction *m_backAction = nullptr;
+    QAction *m_forwardAction = nullptr;
+    QMenu *m_historyMenu = nullptr;
     bool m_defaultSizesPending = false;
 
     QMenu *m_viewMenu = nullptr;
