@@ -53,6 +53,9 @@ public:
     EdgeTable() { m_slots.resize(1 << 12); }
     std::uint32_t *findOrInsert(std::uint64_t key, bool *inserted)
     {
+        bool dummy = false;
+        if (!inserted)
+            inserted = &dummy;
         if ((m_size + 1) * 2 > m_slots.size())
             grow();
         std::size_t i = hash(key) & (m_slots.size() - 1);
@@ -144,17 +147,50 @@ public:
         return it->second;
     }
 
+    // Most nodes have a few dozen edges from them: a short list per node, scanned, is cheaper
+    // than a hash lookup that misses the cache on every event. Nodes with many go to the table.
     std::uint32_t edge(EdgeType type, std::uint32_t from, std::uint32_t to, std::int64_t timeMs)
     {
-        const std::uint64_t key = (static_cast<std::uint64_t>(type) + 1) << 58 | static_cast<std::uint64_t>(from) << 29 | to;
-        bool inserted = false;
-        std::uint32_t *slot = m_edges.findOrInsert(key, &inserted);
-        if (inserted) {
-            *slot = static_cast<std::uint32_t>(m_g.edges.size());
-            m_g.edges.push_back({type, from, to, 0, kNoTime, kNoTime});
+        if (from >= m_out.size())
+            m_out.resize(std::max<std::size_t>(from + 1, m_out.size() * 2));
+        std::vector<OutEdge> &list = m_out[from];
+        std::uint32_t index = kNone;
+        if (list.size() <= kShortList) {
+            for (const OutEdge &o : list) {
+                if (o.to == to && o.type == type) {
+                    index = o.edge;
+                    break;
+                }
+            }
+            if (index == kNone) {
+                index = newEdge(type, from, to);
+                if (list.size() == kShortList) {
+                    for (const OutEdge &o : list)
+                        *m_edges.findOrInsert(edgeKey(o.type, from, o.to), nullptr) = o.edge;
+                    *m_edges.findOrInsert(edgeKey(type, from, to), nullptr) = index;
+                    list.push_back({to, type, index}); // past the limit: the table answers from now on
+                } else {
+                    list.push_back({to, type, index});
+                }
+            }
+        } else {
+            bool inserted = false;
+            std::uint32_t *slot = m_edges.findOrInsert(edgeKey(type, from, to), &inserted);
+            if (inserted)
+                *slot = newEdge(type, from, to);
+            index = *slot;
         }
-        touch(m_g.edges[*slot], timeMs);
-        return *slot;
+        touch(m_g.edges[index], timeMs);
+        return index;
+    }
+    static std::uint64_t edgeKey(EdgeType type, std::uint32_t from, std::uint32_t to)
+    {
+        return (static_cast<std::uint64_t>(type) + 1) << 58 | static_cast<std::uint64_t>(from) << 29 | to;
+    }
+    std::uint32_t newEdge(EdgeType type, std::uint32_t from, std::uint32_t to)
+    {
+        m_g.edges.push_back({type, from, to, 0, kNoTime, kNoTime});
+        return static_cast<std::uint32_t>(m_g.edges.size() - 1);
     }
 
     static void stamp(std::int64_t &first, std::int64_t &last, std::int64_t timeMs)
@@ -171,11 +207,23 @@ public:
         ++e.count;
         stamp(e.firstMs, e.lastMs, timeMs);
     }
+    // Counted apart from the wide nodes while the events stream by (a compact array stays in
+    // cache), copied into them at the end.
     void touchNode(std::uint32_t n, std::int64_t timeMs)
     {
-        GraphNode &node = m_g.nodes[n];
-        ++node.events;
-        stamp(node.firstMs, node.lastMs, timeMs);
+        if (n >= m_stats.size())
+            m_stats.resize(std::max<std::size_t>(n + 1, m_stats.size() * 2));
+        NodeStats &st = m_stats[n];
+        ++st.events;
+        stamp(st.firstMs, st.lastMs, timeMs);
+    }
+    void copyStats()
+    {
+        for (std::size_t n = 0; n < m_stats.size() && n < m_g.nodes.size(); ++n) {
+            m_g.nodes[n].events = m_stats[n].events;
+            m_g.nodes[n].firstMs = m_stats[n].firstMs;
+            m_g.nodes[n].lastMs = m_stats[n].lastMs;
+        }
     }
 
     // The IP's network and country, as the row places it. Most rows repeat what the IP's
@@ -187,8 +235,9 @@ public:
         IpPlace &p = m_ipPlace[ip];
         if (!country.empty()) {
             if (p.countryEdge != kNone && country == p.country) {
-                touch(m_g.edges[p.countryEdge], timeMs);
+                p.countryTies.add(timeMs);
             } else {
+                flush(p.countryTies, p.countryEdge);
                 p.country.assign(country);
                 p.countryEdge = edge(EdgeType::IpInCountry, ip, node(m_countries, country), timeMs);
                 if (m_g.nodes[ip].country.empty())
@@ -197,8 +246,9 @@ public:
         }
         if (asn != 0) {
             if (p.networkEdge != kNone && asn == p.asn) {
-                touch(m_g.edges[p.networkEdge], timeMs);
+                p.networkTies.add(timeMs);
             } else {
+                flush(p.networkTies, p.networkEdge);
                 p.asn = asn;
                 const std::uint32_t net = network(asn);
                 p.networkEdge = edge(EdgeType::IpInNetwork, ip, net, timeMs);
@@ -247,13 +297,45 @@ public:
     void attachFindings(Database &db);
 
 private:
+    // Repeats of an IP's place tie, counted beside the IP (whose entry the row touches anyway)
+    // rather than in the edge (a cache miss a row); added to the edge when the place changes.
+    struct Pending
+    {
+        std::int64_t count = 0;
+        std::int64_t firstMs = kNoTime;
+        std::int64_t lastMs = kNoTime;
+        void add(std::int64_t timeMs)
+        {
+            ++count;
+            stamp(firstMs, lastMs, timeMs);
+        }
+    };
     struct IpPlace
     {
         std::string country;
         std::uint32_t countryEdge = kNone;
         std::uint32_t asn = 0;
         std::uint32_t networkEdge = kNone;
+        Pending countryTies;
+        Pending networkTies;
     };
+    void flush(Pending &pending, std::uint32_t edgeIndex)
+    {
+        if (edgeIndex != kNone && pending.count > 0) {
+            GraphEdge &e = m_g.edges[edgeIndex];
+            e.count += pending.count;
+            stamp(e.firstMs, e.lastMs, pending.firstMs);
+            stamp(e.firstMs, e.lastMs, pending.lastMs);
+        }
+        pending = Pending();
+    }
+    void flushPlaces()
+    {
+        for (IpPlace &p : m_ipPlace) {
+            flush(p.countryTies, p.countryEdge);
+            flush(p.networkTies, p.networkEdge);
+        }
+    }
     struct PendingMessage
     {
         StrId sender;
@@ -262,7 +344,23 @@ private:
         std::int64_t timeMs;
     };
 
+    struct OutEdge
+    {
+        std::uint32_t to;
+        EdgeType type;
+        std::uint32_t edge;
+    };
+    static constexpr std::size_t kShortList = 48;
+    struct NodeStats
+    {
+        std::int64_t events = 0;
+        std::int64_t firstMs = kNoTime;
+        std::int64_t lastMs = kNoTime;
+    };
+
     InvestigationGraph &m_g;
+    std::vector<std::vector<OutEdge>> m_out;
+    std::vector<NodeStats> m_stats;
     Entities m_users{NodeType::User, {}, {}};
     Entities m_ips{NodeType::Ip, {}, {}};
     Entities m_countries{NodeType::Country, {}, {}};
@@ -273,6 +371,9 @@ private:
     EdgeTable m_edges;
     std::vector<IpPlace> m_ipPlace;
     StringPool m_operations;
+    std::string m_lastOpText; // operations repeat in runs: compare before interning
+    StrId m_lastOp = 0;
+    bool m_lastOpValid = false;
     std::vector<std::uint8_t> m_operationClass;
     // Message trace rows wait for the end of the pass: which senders and recipients are the
     // tenant's is known only once every account has been seen.
@@ -368,7 +469,13 @@ bool Builder::read(Database &db, const GraphOptions &options, std::string *error
             continue;
         }
 
-        const StrId op = m_operations.intern(s.textView(cOperation));
+        const std::string_view opText = s.textView(cOperation);
+        if (!(m_lastOpValid && opText == m_lastOpText)) {
+            m_lastOpText.assign(opText);
+            m_lastOp = m_operations.intern(opText);
+            m_lastOpValid = true;
+        }
+        const StrId op = m_lastOp;
         if (op >= m_operationClass.size()) {
             m_operationClass.resize(op + 1, OpOther);
             m_operationClass[op] = classify(m_operations.view(op));
@@ -418,6 +525,8 @@ bool Builder::read(Database &db, const GraphOptions &options, std::string *error
             *error = "cannot read events: " + db.errorMessage();
         return false;
     }
+    copyStats();
+    flushPlaces();
     m_g.eventCount = rows;
     if (options.progress)
         options.progress(maxId, maxId);
@@ -574,6 +683,7 @@ void Builder::attachFindings(Database &db)
         gf.lastMs = f.lastTimeMs;
         gf.suppressed = !f.suppressedBy.empty();
         gf.incidentId = f.incidentId;
+        gf.fingerprint = f.fingerprint;
         auto attach = [&](int n) {
             if (n < 0 || std::find(gf.nodes.begin(), gf.nodes.end(), static_cast<std::uint32_t>(n)) != gf.nodes.end())
                 return;

@@ -95,6 +95,7 @@ struct GraphFinding
     std::int64_t lastMs = kNoTime;
     bool suppressed = false;
     std::int64_t incidentId = 0;
+    std::string fingerprint; // stable across runs (triage key)
     std::vector<std::uint32_t> nodes;
 };
 
