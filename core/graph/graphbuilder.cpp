@@ -154,34 +154,45 @@ public:
         if (from >= m_out.size())
             m_out.resize(std::max<std::size_t>(from + 1, m_out.size() * 2));
         std::vector<OutEdge> &list = m_out[from];
-        std::uint32_t index = kNone;
         if (list.size() <= kShortList) {
-            for (const OutEdge &o : list) {
+            // The repeats are counted in the list entry (already in cache), not in the edge.
+            for (OutEdge &o : list) {
                 if (o.to == to && o.type == type) {
-                    index = o.edge;
-                    break;
+                    o.ties.add(timeMs);
+                    return o.edge;
                 }
             }
-            if (index == kNone) {
-                index = newEdge(type, from, to);
-                if (list.size() == kShortList) {
-                    for (const OutEdge &o : list)
-                        *m_edges.findOrInsert(edgeKey(o.type, from, o.to), nullptr) = o.edge;
-                    *m_edges.findOrInsert(edgeKey(type, from, to), nullptr) = index;
-                    list.push_back({to, type, index}); // past the limit: the table answers from now on
-                } else {
-                    list.push_back({to, type, index});
+            const std::uint32_t index = newEdge(type, from, to);
+            if (list.size() == kShortList) {
+                // Past the limit the table answers: the list's counts go to their edges now.
+                for (OutEdge &o : list) {
+                    *m_edges.findOrInsert(edgeKey(o.type, from, o.to), nullptr) = o.edge;
+                    flush(o.ties, o.edge);
                 }
+                *m_edges.findOrInsert(edgeKey(type, from, to), nullptr) = index;
+                list.push_back({to, type, index, {}});
+                touch(m_g.edges[index], timeMs);
+            } else {
+                list.push_back({to, type, index, {}});
+                list.back().ties.add(timeMs);
             }
-        } else {
-            bool inserted = false;
-            std::uint32_t *slot = m_edges.findOrInsert(edgeKey(type, from, to), &inserted);
-            if (inserted)
-                *slot = newEdge(type, from, to);
-            index = *slot;
+            return index;
         }
-        touch(m_g.edges[index], timeMs);
-        return index;
+        bool inserted = false;
+        std::uint32_t *slot = m_edges.findOrInsert(edgeKey(type, from, to), &inserted);
+        if (inserted)
+            *slot = newEdge(type, from, to);
+        touch(m_g.edges[*slot], timeMs);
+        return *slot;
+    }
+    void flushOutEdges()
+    {
+        for (std::vector<OutEdge> &list : m_out) {
+            if (list.size() <= kShortList) {
+                for (OutEdge &o : list)
+                    flush(o.ties, o.edge);
+            }
+        }
     }
     static std::uint64_t edgeKey(EdgeType type, std::uint32_t from, std::uint32_t to)
     {
@@ -297,8 +308,8 @@ public:
     void attachFindings(Database &db);
 
 private:
-    // Repeats of an IP's place tie, counted beside the IP (whose entry the row touches anyway)
-    // rather than in the edge (a cache miss a row); added to the edge when the place changes.
+    // Repeats of a tie counted where the row already is (the IP's place, the node's list of
+    // edges) rather than in the edge (a cache miss a row); added to the edge later (flush).
     struct Pending
     {
         std::int64_t count = 0;
@@ -349,6 +360,7 @@ private:
         std::uint32_t to;
         EdgeType type;
         std::uint32_t edge;
+        Pending ties;
     };
     static constexpr std::size_t kShortList = 48;
     struct NodeStats
@@ -527,6 +539,7 @@ bool Builder::read(Database &db, const GraphOptions &options, std::string *error
     }
     copyStats();
     flushPlaces();
+    flushOutEdges();
     m_g.eventCount = rows;
     if (options.progress)
         options.progress(maxId, maxId);
@@ -724,6 +737,7 @@ bool buildGraph(Database &db, InvestigationGraph &graph, const GraphOptions &opt
     if (!builder.read(db, options, error))
         return false;
     builder.addMessages();
+    builder.flushOutEdges(); // the counts of the mail ties
     for (GraphNode &n : graph.nodes) {
         if (n.type == NodeType::Network && !n.org.empty())
             n.label += ' ' + n.org;
