@@ -242,6 +242,12 @@ void TestGraphPanel::exportsPngAndSvg()
     QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
     QVERIFY(texts > 5); // labels and the legend
     QVERIFY(!panel.exportPicture(m_dir.filePath(QStringLiteral("no/such/dir/g.png")), &error));
+    // To look at the pictures: MP_GRAPH_EXPORT_DIR=/some/dir keeps copies.
+    const QString keep = qEnvironmentVariable("MP_GRAPH_EXPORT_DIR");
+    if (!keep.isEmpty()) {
+        QFile::copy(png, keep + QStringLiteral("/graph-export.png"));
+        QFile::copy(svg, keep + QStringLiteral("/graph-export.svg"));
+    }
 }
 
 void TestGraphPanel::workspaceLinksGraphAndEvents()
