@@ -153,28 +153,33 @@ public:
     {
         if (from >= m_out.size())
             m_out.resize(std::max<std::size_t>(from + 1, m_out.size() * 2));
-        std::vector<OutEdge> &list = m_out[from];
-        if (list.size() <= kShortList) {
-            // The repeats are counted in the list entry (already in cache), not in the edge.
-            for (OutEdge &o : list) {
-                if (o.to == to && o.type == type) {
-                    o.ties.add(timeMs);
-                    return o.edge;
+        OutList &list = m_out[from];
+        const std::uint64_t key = static_cast<std::uint64_t>(type) << 32 | to;
+        if (list.keys.size() <= kShortList) {
+            // The keys are scanned apart from the counts (a few cache lines for a few dozen
+            // edges); the repeats are counted in the list (already in cache), not in the edge.
+            for (std::size_t i = 0; i < list.keys.size(); ++i) {
+                if (list.keys[i] == key) {
+                    list.entries[i].ties.add(timeMs);
+                    return list.entries[i].edge;
                 }
             }
             const std::uint32_t index = newEdge(type, from, to);
-            if (list.size() == kShortList) {
+            if (list.keys.size() == kShortList) {
                 // Past the limit the table answers: the list's counts go to their edges now.
-                for (OutEdge &o : list) {
-                    *m_edges.findOrInsert(edgeKey(o.type, from, o.to), nullptr) = o.edge;
+                for (OutEntry &o : list.entries) {
+                    const GraphEdge &e = m_g.edges[o.edge];
+                    *m_edges.findOrInsert(edgeKey(e.type, from, e.to), nullptr) = o.edge;
                     flush(o.ties, o.edge);
                 }
                 *m_edges.findOrInsert(edgeKey(type, from, to), nullptr) = index;
-                list.push_back({to, type, index, {}});
+                list.keys.push_back(key);
+                list.entries.push_back({index, {}});
                 touch(m_g.edges[index], timeMs);
             } else {
-                list.push_back({to, type, index, {}});
-                list.back().ties.add(timeMs);
+                list.keys.push_back(key);
+                list.entries.push_back({index, {}});
+                list.entries.back().ties.add(timeMs);
             }
             return index;
         }
@@ -187,9 +192,9 @@ public:
     }
     void flushOutEdges()
     {
-        for (std::vector<OutEdge> &list : m_out) {
-            if (list.size() <= kShortList) {
-                for (OutEdge &o : list)
+        for (OutList &list : m_out) {
+            if (list.keys.size() <= kShortList) {
+                for (OutEntry &o : list.entries)
                     flush(o.ties, o.edge);
             }
         }
@@ -355,12 +360,15 @@ private:
         std::int64_t timeMs;
     };
 
-    struct OutEdge
+    struct OutEntry
     {
-        std::uint32_t to;
-        EdgeType type;
         std::uint32_t edge;
         Pending ties;
+    };
+    struct OutList
+    {
+        std::vector<std::uint64_t> keys; // type << 32 | target node
+        std::vector<OutEntry> entries;
     };
     static constexpr std::size_t kShortList = 48;
     struct NodeStats
@@ -371,7 +379,7 @@ private:
     };
 
     InvestigationGraph &m_g;
-    std::vector<std::vector<OutEdge>> m_out;
+    std::vector<OutList> m_out;
     std::vector<NodeStats> m_stats;
     Entities m_users{NodeType::User, {}, {}};
     Entities m_ips{NodeType::Ip, {}, {}};
