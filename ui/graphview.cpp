@@ -513,11 +513,6 @@ void GraphView::wheelEvent(QWheelEvent *event)
     event->accept();
 }
 
-void GraphView::drawForeground(QPainter *painter, const QRectF &rect)
-{
-    QGraphicsView::drawForeground(painter, rect);
-}
-
 void GraphView::renderPicture(QPainter &painter, const QRectF &target) const
 {
     QRectF source;

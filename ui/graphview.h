@@ -73,7 +73,6 @@ protected:
     void wheelEvent(QWheelEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseDoubleClickEvent(QMouseEvent *event) override;
-    void drawForeground(QPainter *painter, const QRectF &rect) override;
 
 private:
     GraphNodeItem *nodeItemAt(const QPoint &pos) const;
