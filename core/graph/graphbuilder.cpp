@@ -370,7 +370,7 @@ private:
         std::vector<std::uint64_t> keys; // type << 32 | target node
         std::vector<OutEntry> entries;
     };
-    static constexpr std::size_t kShortList = 48;
+    static constexpr std::size_t kShortList = 16;
     struct NodeStats
     {
         std::int64_t events = 0;
