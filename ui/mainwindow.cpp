@@ -8,6 +8,7 @@
 #include "ui/eventspanel.h"
 #include "ui/eventtablemodel.h"
 #include "ui/importlogmodel.h"
+#include "ui/graphpanel.h"
 #include "ui/importrunner.h"
 #include "ui/itemroles.h"
 #include "ui/recordview.h"
@@ -132,6 +133,7 @@ void MainWindow::createPanels()
     setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
 
     m_record = new RecordView(this);
+    m_graph = new GraphPanel(m_selection, this);
     m_importLog = new ImportLogModel(this);
     m_importLogView = makeTable(m_importLog, this);
     m_importLogView->horizontalHeader()->resizeSection(ImportLogModel::File, textWidth(this, "signins-2024-03.json"));
@@ -201,18 +203,24 @@ void MainWindow::resetLayout()
     QDockWidget *record = panel(QStringLiteral("record"));
     QDockWidget *log = panel(QStringLiteral("importlog"));
     QDockWidget *sources = panel(QStringLiteral("sources"));
+    QDockWidget *graph = panel(QStringLiteral("graph"));
     if (!record) {
         record = addPanel(QStringLiteral("record"), QStringLiteral("Record"), m_record, Qt::RightDockWidgetArea);
         log = addPanel(QStringLiteral("importlog"), QStringLiteral("Import log"), m_importLogView, Qt::BottomDockWidgetArea);
         sources = addPanel(QStringLiteral("sources"), QStringLiteral("Sources"), m_sourcesView, Qt::BottomDockWidgetArea);
     }
-    for (QDockWidget *d : {record, log, sources}) {
+    if (!graph)
+        graph = addPanel(QStringLiteral("graph"), QStringLiteral("Graph"), m_graph, Qt::BottomDockWidgetArea);
+    for (QDockWidget *d : {record, log, sources, graph}) {
         d->setFloating(false);
         d->show();
     }
     addDockWidget(Qt::RightDockWidgetArea, record);
     addDockWidget(Qt::BottomDockWidgetArea, log);
     splitDockWidget(log, sources, Qt::Horizontal);
+    // The graph shares the bottom with the import log, a tab away.
+    tabifyDockWidget(log, graph);
+    log->raise();
     // Dock sizes only hold once the window is laid out at its real size.
     m_defaultSizesPending = true;
     if (isVisible())
@@ -435,6 +443,7 @@ bool MainWindow::openCase(const QString &path, QString *error)
         return false;
     }
     m_casePath = absolute;
+    m_graph->openCase(absolute);
     m_eventsShown = false;
     m_countLabel->setText(QStringLiteral("Loading events…"));
     reloadCaseInfo();
@@ -468,6 +477,7 @@ void MainWindow::closeCase()
         return;
     m_importer->cancel();
     m_events->closeCase();
+    m_graph->closeCase();
     m_selection->clear();
     m_record->clear();
     m_sources->setSources({});
@@ -617,6 +627,8 @@ void MainWindow::onImportFinished(const ImportReport &report, bool cancelled)
         m_importLog->addImportOutcome(report);
         m_events->model()->refresh();
         m_events->filterBar()->loadChoices(m_casePath);
+        if (!cancelled)
+            m_graph->openCase(m_casePath); // new entities and ties: build it again
     }
     std::int64_t imported = 0;
     int problems = 0;
@@ -721,7 +733,7 @@ void MainWindow::updateNavigationActions()
 
 bool MainWindow::isIdle() const
 {
-    return !m_importer->isRunning() && !m_events->model()->isBusy() && !m_geoLoad.isRunning()
+    return !m_importer->isRunning() && !m_events->model()->isBusy() && !m_geoLoad.isRunning() && m_graph->isIdle()
            && (!hasCase() || m_eventsShown);
 }
 

@@ -25,6 +25,7 @@ struct ImportReport;
 namespace mp::ui {
 
 class EventsPanel;
+class GraphPanel;
 class ImportLogModel;
 class ImportRunner;
 class RecordView;
@@ -92,6 +93,7 @@ public:
 
     EventsPanel *eventsPanel() const { return m_events; }
     RecordView *recordView() const { return m_record; }
+    GraphPanel *graphPanel() const { return m_graph; }
     ImportLogModel *importLog() const { return m_importLog; }
     SourceTableModel *sources() const { return m_sources; }
     ImportRunner *importRunner() const { return m_importer; }
@@ -148,6 +150,7 @@ private:
 
     EventsPanel *m_events = nullptr;
     RecordView *m_record = nullptr;
+    GraphPanel *m_graph = nullptr;
     ImportLogModel *m_importLog = nullptr;
     SourceTableModel *m_sources = nullptr;
     QTableView *m_importLogView = nullptr;

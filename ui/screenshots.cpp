@@ -2,11 +2,14 @@
 
 #include "ui/eventspanel.h"
 #include "ui/eventtablemodel.h"
+#include "ui/graphpanel.h"
+#include "ui/graphview.h"
 #include "ui/mainwindow.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QDockWidget>
 #include <QPixmap>
 #include <QTableView>
 #include <QThread>
@@ -71,6 +74,32 @@ QStringList takeScreenshots(MainWindow &window, const QString &dir, QString *err
         return written;
     }
     written << path;
+
+    // The graph, on its own at a readable size: its dock floated out for the picture and put
+    // back after.
+    if (QDockWidget *dock = window.panel(QStringLiteral("graph")); dock && window.graphPanel()->graph()) {
+        const bool floating = dock->isFloating();
+        dock->setFloating(true);
+        dock->resize(1500, 950);
+        dock->show();
+        dock->raise();
+        waitUntilIdle(window, timeoutMs);
+        // The details of the campaign's lead entity (its first attacker address).
+        GraphPanel *graph = window.graphPanel();
+        if (!graph->campaigns().empty() && !graph->campaigns().front().entities.empty())
+            graph->showNode(static_cast<int>(graph->campaigns().front().entities.front()));
+        QCoreApplication::processEvents();
+        graph->view()->fit();
+        QCoreApplication::processEvents();
+        const QString graphPath = QDir(dir).filePath(QStringLiteral("graph.png"));
+        if (!dock->widget()->grab().save(graphPath)) {
+            if (error)
+                *error = QStringLiteral("%1: cannot write").arg(graphPath);
+            return written;
+        }
+        written << graphPath;
+        dock->setFloating(floating);
+    }
     return written;
 }
 

@@ -28,6 +28,8 @@ const std::map<std::string, CommandInfo> &commands()
         {"record", {recordCommand, "print the original log record of an event, as it was imported"}},
         {"sources", {sourcesCommand, "list the imported files with size, SHA-256 and counts"}},
         {"detect", {detectCommand, "run the detectors over a case and store the findings"}},
+        {"graph", {graphCommand, "write the investigation graph (GraphML or JSON), whole or around an entity"}},
+        {"campaigns", {campaignsCommand, "group findings into campaigns by shared attacker entities; rank pivots"}},
         {"simulate", {simulateCommand, "write realistic exports of attack scenarios and benign traps"}},
     };
     return table;

@@ -23,6 +23,8 @@ int eventsCommand(const std::vector<std::string> &args, std::ostream &out, std::
 int recordCommand(const std::vector<std::string> &args, std::ostream &out, std::ostream &err);
 int sourcesCommand(const std::vector<std::string> &args, std::ostream &out, std::ostream &err);
 int detectCommand(const std::vector<std::string> &args, std::ostream &out, std::ostream &err);
+int graphCommand(const std::vector<std::string> &args, std::ostream &out, std::ostream &err);
+int campaignsCommand(const std::vector<std::string> &args, std::ostream &out, std::ostream &err);
 int simulateCommand(const std::vector<std::string> &args, std::ostream &out, std::ostream &err);
 
 } // namespace mp::cli
