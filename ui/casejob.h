@@ -1,0 +1,56 @@
+#pragma once
+
+#include "store/casestore.h"
+#include "ui/backgroundpool.h"
+
+#include <QFutureWatcher>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QtConcurrent>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <utility>
+
+namespace mp::ui {
+
+// Reads from a case off the GUI thread: `job` runs on the background pool with a case connection
+// of its own (an SQLite connection is never shared across threads), and `done` gets its result on
+// `context`'s thread. Nothing is delivered once `context` is gone. The job gets a cancel flag
+// that the returned handle sets (a newer request supersedes an older one).
+template <typename Result>
+std::shared_ptr<std::atomic_bool> runCaseJob(QObject *context, const QString &casePath,
+                                             std::function<Result(CaseStore &, const std::atomic_bool &)> job,
+                                             std::function<void(const Result &, const QString &error)> done)
+{
+    struct Outcome
+    {
+        Result result{};
+        QString error;
+    };
+    auto cancel = std::make_shared<std::atomic_bool>(false);
+    auto *watcher = new QFutureWatcher<Outcome>(context);
+    QObject::connect(watcher, &QFutureWatcher<Outcome>::finished, context, [watcher, cancel, done = std::move(done)] {
+        watcher->deleteLater();
+        if (cancel->load() || watcher->future().resultCount() == 0)
+            return;
+        const Outcome outcome = watcher->result();
+        done(outcome.result, outcome.error);
+    });
+    watcher->setFuture(QtConcurrent::run(backgroundPool(), [path = casePath.toStdString(), job = std::move(job), cancel] {
+        Outcome outcome;
+        CaseStore store;
+        std::string error;
+        if (!store.open(path, false, &error)) {
+            outcome.error = QString::fromStdString(error);
+            return outcome;
+        }
+        outcome.result = job(store, *cancel);
+        return outcome;
+    }));
+    return cancel;
+}
+
+} // namespace mp::ui
