@@ -110,6 +110,9 @@ FindingsPanel::FindingsPanel(QWidget *parent)
             [this](const QModelIndex &current) { currentChanged(current); });
     connect(m_view, &QTreeView::customContextMenuRequested, this, &FindingsPanel::showContextMenu);
 
+    m_triageState->setObjectName(QStringLiteral("triageState"));
+    m_note->setObjectName(QStringLiteral("triageNote"));
+    m_save->setObjectName(QStringLiteral("saveTriage"));
     m_note->setPlaceholderText(QStringLiteral("Analyst note"));
     m_note->setClearButtonEnabled(true);
     connect(m_save, &QPushButton::clicked, this, &FindingsPanel::saveEditor);
