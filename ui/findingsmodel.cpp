@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 namespace mp::ui {
 
@@ -90,23 +91,27 @@ void FindingsModel::setSnapshot(FindingsSnapshot snapshot)
     beginResetModel();
     m_data = std::move(snapshot);
     m_rows.clear();
-    std::vector<bool> placed(m_data.findings.size(), false);
+    std::unordered_map<std::int64_t, std::size_t> rowOfIncident;
     for (std::size_t i = 0; i < m_data.incidents.size(); ++i) {
         TopRow row;
         row.incident = true;
         row.index = i;
-        // Incident ids are their positions; findings name their incident by that id.
-        for (std::size_t f = 0; f < m_data.findings.size(); ++f) {
-            if (m_data.findings[f].finding.incidentId == m_data.incidents[i].id) {
-                row.children.push_back(f);
-                placed[f] = true;
-            }
-        }
+        rowOfIncident.emplace(m_data.incidents[i].id, m_rows.size());
         m_rows.push_back(std::move(row));
     }
+    // Findings name their incident by its id; those outside any come after the incidents.
     for (std::size_t f = 0; f < m_data.findings.size(); ++f) {
-        if (!placed[f])
-            m_rows.push_back(TopRow{false, f, {}});
+        const auto it = rowOfIncident.find(m_data.findings[f].finding.incidentId);
+        if (it == rowOfIncident.end()) {
+            m_rows.push_back(TopRow{false, f, {}, {}});
+            continue;
+        }
+        TopRow &row = m_rows[it->second];
+        row.children.push_back(f);
+        for (const std::string &ip : m_data.findings[f].finding.ips) {
+            if (!row.ips.contains(qstr(ip)))
+                row.ips << qstr(ip);
+        }
     }
     endResetModel();
 }
@@ -208,9 +213,11 @@ QModelIndex FindingsModel::indexOfFingerprint(const QString &fingerprint) const
 std::vector<const StoredFinding *> FindingsModel::findingsOf(const StoredIncident &incident) const
 {
     std::vector<const StoredFinding *> out;
-    for (const StoredFinding &f : m_data.findings) {
-        if (f.finding.incidentId == incident.id)
-            out.push_back(&f);
+    for (const TopRow &row : m_rows) {
+        if (!row.incident || m_data.incidents[row.index].id != incident.id)
+            continue;
+        for (const std::size_t f : row.children)
+            out.push_back(&m_data.findings[f]);
     }
     return out;
 }
@@ -310,12 +317,7 @@ QVariant FindingsModel::data(const QModelIndex &index, int role) const
         severity = inc.severity;
         score = inc.score;
         user = qstr(inc.user);
-        for (const StoredFinding *f : findingsOf(*si)) {
-            for (const std::string &ip : f->finding.ips) {
-                if (!ips.contains(qstr(ip)))
-                    ips << qstr(ip);
-            }
-        }
+        ips = m_rows[static_cast<std::size_t>(index.row())].ips;
         first = inc.firstTimeMs;
         last = inc.lastTimeMs;
         summary = qstr(inc.summary);

@@ -85,6 +85,7 @@ private:
         bool incident = false;
         std::size_t index = 0;              // into m_data.incidents or m_data.findings
         std::vector<std::size_t> children;  // findings (indexes) of an incident
+        QStringList ips;                    // an incident's: its findings' IPs, first seen first
     };
 
     const StoredFinding *findingAt(const QModelIndex &index) const;

@@ -109,6 +109,12 @@ FindingsPanel::FindingsPanel(QWidget *parent)
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) { currentChanged(current); });
     connect(m_view, &QTreeView::customContextMenuRequested, this, &FindingsPanel::showContextMenu);
+    // A double click opens the mailbox's page: the next thing a responder reads.
+    connect(m_view, &QTreeView::doubleClicked, this, [this](const QModelIndex &proxyIndex) {
+        const QString user = m_proxy->mapToSource(proxyIndex).data(FindingsModel::UserNameRole).toString();
+        if (!user.isEmpty())
+            emit userPageRequested(user);
+    });
 
     m_triageState->setObjectName(QStringLiteral("triageState"));
     m_note->setObjectName(QStringLiteral("triageNote"));

@@ -42,6 +42,7 @@
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTreeView>
 #include <QTimer>
 #include <QtConcurrent>
 
@@ -821,6 +822,7 @@ void MainWindow::saveSettings()
     settings.setValue(QStringLiteral("events/header"), m_events->saveHeaderState());
     settings.setValue(QStringLiteral("sources/header"), m_sourcesView->horizontalHeader()->saveState());
     settings.setValue(QStringLiteral("importlog/header"), m_importLogView->horizontalHeader()->saveState());
+    settings.setValue(QStringLiteral("findings/header"), m_findings->view()->header()->saveState());
 }
 
 void MainWindow::restoreSettings()
@@ -841,6 +843,8 @@ void MainWindow::restoreSettings()
         if (const QByteArray header = settings.value(key).toByteArray(); !header.isEmpty())
             view->horizontalHeader()->restoreState(header);
     }
+    if (const QByteArray header = settings.value(QStringLiteral("findings/header")).toByteArray(); !header.isEmpty())
+        m_findings->view()->header()->restoreState(header);
     updateRecentMenu();
 }
 

@@ -66,7 +66,8 @@ public:
     ~MainWindow() override;
 
     // Saved layouts carry this version; bump it when a change makes old layouts meaningless.
-    static constexpr int kLayoutVersion = 1;
+    // 2: the Findings, Details and User page panels.
+    static constexpr int kLayoutVersion = 2;
     static constexpr int kMaxRecentCases = 8;
 
     bool openCase(const QString &path, QString *error = nullptr);
