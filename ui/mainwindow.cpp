@@ -139,7 +139,8 @@ void MainWindow::createPanels()
     setCentralWidget(m_events);
     setDockOptions(AnimatedDocks | AllowNestedDocks | AllowTabbedDocks | GroupedDragging);
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
-    setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
+    // The findings across the whole width at the top: where a responder starts reading.
+    setCorner(Qt::TopRightCorner, Qt::TopDockWidgetArea);
 
     m_record = new RecordView(this);
     m_importLog = new ImportLogModel(this);
@@ -261,7 +262,7 @@ void MainWindow::applyDefaultDockSizes()
     // resizeDocks() moves the boundary between dock areas only within what the areas' current
     // sizes allow; pinning the side panel's width for one layout pass moves it reliably.
     record->setFixedWidth(recordWidth);
-    log->setFixedHeight(height() * 26 / 100);
+    log->setFixedHeight(height() * 20 / 100);
     layout()->activate();
     QCoreApplication::processEvents();
     record->setMinimumWidth(0);
@@ -270,9 +271,9 @@ void MainWindow::applyDefaultDockSizes()
     log->setMaximumHeight(QWIDGETSIZE_MAX);
     resizeDocks({log, sources}, {bottomWidth * 56 / 100, bottomWidth * 44 / 100}, Qt::Horizontal);
     if (QDockWidget *findings = panel(QStringLiteral("findings")))
-        resizeDocks({findings}, {height() * 30 / 100}, Qt::Vertical);
+        resizeDocks({findings}, {height() * 33 / 100}, Qt::Vertical);
     if (QDockWidget *details = panel(QStringLiteral("details")))
-        resizeDocks({details, record}, {height() * 40 / 100, height() * 30 / 100}, Qt::Vertical);
+        resizeDocks({details, record}, {height() * 42 / 100, height() * 22 / 100}, Qt::Vertical);
     QCoreApplication::processEvents();
 }
 
