@@ -221,13 +221,19 @@ void FindingsPanel::reload()
 
 void FindingsPanel::applyFilters()
 {
+    // Narrowing the list may move the current row; that is not the analyst choosing another
+    // finding, so the workspace's selection stays.
+    const bool wasFollowing = m_following;
+    m_following = true;
     m_proxy->setMinimumSeverity(static_cast<Severity>(m_severity->currentData().toInt()));
     const int state = m_state->currentData().toInt();
     m_proxy->setTriageState(state < 0 ? std::nullopt : std::optional(static_cast<TriageState>(state)));
     m_proxy->setDetector(m_detector->currentData().toString());
     m_proxy->setShowSuppressed(m_showSuppressed->isChecked());
     m_view->expandAll();
+    m_following = wasFollowing;
     updateSummary();
+    updateEditor();
 }
 
 void FindingsPanel::updateSummary()

@@ -94,6 +94,7 @@ UserPage::UserPage(QWidget *parent)
     m_chooser->setMinimumContentsLength(28);
     m_chooser->lineEdit()->setPlaceholderText(QStringLiteral("user@domain"));
     connect(m_chooser, &QComboBox::textActivated, this, [this](const QString &text) { showUser(text.trimmed()); });
+    connect(m_chooser->lineEdit(), &QLineEdit::returnPressed, this, [this] { showUser(m_chooser->currentText().trimmed()); });
     m_browser->setOpenLinks(false);
     m_browser->document()->setDefaultStyleSheet(html::styleSheet());
     connect(m_browser, &QTextBrowser::anchorClicked, this, &UserPage::linkClicked);

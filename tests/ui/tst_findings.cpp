@@ -28,6 +28,7 @@
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QFile>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -101,6 +102,7 @@ private slots:
     void importRunsDetection();
     void userPageTellsTheStory();
     void logTextIsEscaped();
+    void screenshotsShowAFindingAndTheUserPage();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -505,6 +507,28 @@ void TestFindings::logTextIsEscaped()
     w.selection()->select(Selection::forUser(QStringLiteral("<b>mallory</b>@contoso.com")));
     QVERIFY(settle(w));
     QVERIFY(w.detailsPanel()->plainText().contains(QStringLiteral("<b>mallory</b>@contoso.com")));
+}
+
+void TestFindings::screenshotsShowAFindingAndTheUserPage()
+{
+    MainWindow w(testOptions());
+    w.resize(1600, 1000);
+    w.show();
+    QVERIFY(w.openCase(m_case));
+    QTemporaryDir out;
+    QString error;
+    const QStringList files = takeScreenshots(w, out.path(), &error);
+    QVERIFY2(files.size() == 3, qPrintable(error));
+    QVERIFY(files.at(1).endsWith(QStringLiteral("findings.png")));
+    QVERIFY(files.at(2).endsWith(QStringLiteral("user.png")));
+    // findings.png: the main incident's most severe finding selected, the table narrowed to it.
+    QCOMPARE(w.selection()->current().kind, Selection::Kind::Finding);
+    QCOMPARE(w.selection()->current().user, kVictim);
+    QCOMPARE(w.userPage()->user(), kVictim);
+    for (const QString &f : files) {
+        const QImage image(f);
+        QVERIFY2(image.width() >= 1000 && image.height() >= 800, qPrintable(f));
+    }
 }
 
 QTEST_MAIN(TestFindings)
