@@ -47,10 +47,7 @@ UserPageData readUserPage(CaseStore &store, const std::string &user, const std::
     if (d.profile.cancelled)
         return d;
     FindingStore findings(store);
-    for (StoredFinding &f : findings.findings()) {
-        if (f.finding.user == d.profile.key)
-            d.findings.push_back(std::move(f));
-    }
+    d.findings = findings.findingsOfUser(d.profile.key);
     for (StoredIncident &i : findings.incidents()) {
         if (i.incident.user == d.profile.key)
             d.incidents.push_back(std::move(i));
