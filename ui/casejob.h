@@ -1,7 +1,6 @@
 #pragma once
 
 #include "store/casestore.h"
-#include "ui/backgroundpool.h"
 
 #include <QFutureWatcher>
 #include <QObject>
@@ -14,7 +13,14 @@
 #include <memory>
 #include <utility>
 
+class QThreadPool;
+
 namespace mp::ui {
+
+// Threads for the panels' reads of a case (findings, a user's profile, evidence, triage writes):
+// short jobs the analyst waits for, kept apart from backgroundPool()'s long ones (indexing a
+// case, reading filter choices), which would otherwise hold them up for seconds on a big case.
+QThreadPool *caseReadPool();
 
 // Reads from a case off the GUI thread: `job` runs on the background pool with a case connection
 // of its own (an SQLite connection is never shared across threads), and `done` gets its result on
@@ -23,7 +29,7 @@ namespace mp::ui {
 template <typename Result>
 std::shared_ptr<std::atomic_bool> runCaseJob(QObject *context, const QString &casePath,
                                              std::function<Result(CaseStore &, const std::atomic_bool &)> job,
-                                             std::function<void(const Result &, const QString &error)> done)
+                                             std::function<void(Result, const QString &error)> done)
 {
     struct Outcome
     {
@@ -36,10 +42,10 @@ std::shared_ptr<std::atomic_bool> runCaseJob(QObject *context, const QString &ca
         watcher->deleteLater();
         if (cancel->load() || watcher->future().resultCount() == 0)
             return;
-        const Outcome outcome = watcher->result();
-        done(outcome.result, outcome.error);
+        Outcome outcome = watcher->future().takeResult(); // moved, not copied: findings can be many
+        done(std::move(outcome.result), outcome.error);
     });
-    watcher->setFuture(QtConcurrent::run(backgroundPool(), [path = casePath.toStdString(), job = std::move(job), cancel] {
+    watcher->setFuture(QtConcurrent::run(caseReadPool(), [path = casePath.toStdString(), job = std::move(job), cancel] {
         Outcome outcome;
         CaseStore store;
         std::string error;

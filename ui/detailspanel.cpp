@@ -112,7 +112,7 @@ void DetailsPanel::showSelection(const Selection &selection)
         m_cancel = runCaseJob<std::vector<EvidenceEvent>>(
             this, m_casePath,
             [id = selection.id](CaseStore &store, const std::atomic_bool &) { return FindingStore(store).evidence(id); },
-            [this](const std::vector<EvidenceEvent> &evidence, const QString &error) {
+            [this](std::vector<EvidenceEvent> evidence, const QString &error) {
                 m_loading = false;
                 QString body = QStringLiteral("<h3>Evidence (%1 event%2)</h3>")
                                    .arg(formatCount(static_cast<std::int64_t>(evidence.size())))
@@ -144,7 +144,7 @@ void DetailsPanel::showSelection(const Selection &selection)
             [user, key = selection.key.toStdString()](CaseStore &store, const std::atomic_bool &cancel) {
                 return user ? userProfile(store.database(), key, &cancel) : ipProfile(store.database(), key, &cancel);
             },
-            [this, user](const EntityProfile &p, const QString &error) {
+            [this, user](EntityProfile p, const QString &error) {
                 m_loading = false;
                 QString body;
                 if (!error.isEmpty())

@@ -123,10 +123,10 @@ void FindingsModel::clear()
 
 void FindingsModel::setHighlight(const QString &user, const QString &ip)
 {
-    if (user == m_highlightUser && ip == m_highlightIp)
+    if (user.toStdString() == m_highlightUser && ip.toStdString() == m_highlightIp)
         return;
-    m_highlightUser = user;
-    m_highlightIp = ip;
+    m_highlightUser = user.toStdString();
+    m_highlightIp = ip.toStdString();
     if (m_rows.empty())
         return;
     emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
@@ -274,11 +274,11 @@ int FindingsModel::columnCount(const QModelIndex &) const
     return ColumnCount;
 }
 
-bool FindingsModel::concernsHighlight(const QString &user, const QStringList &ips) const
+bool FindingsModel::concernsHighlight(const std::string &user, const std::vector<std::string> &ips) const
 {
-    if (!m_highlightUser.isEmpty() && user == m_highlightUser)
+    if (!m_highlightUser.empty() && user == m_highlightUser)
         return true;
-    return !m_highlightIp.isEmpty() && ips.contains(m_highlightIp);
+    return !m_highlightIp.empty() && std::find(ips.begin(), ips.end(), m_highlightIp) != ips.end();
 }
 
 QVariant FindingsModel::data(const QModelIndex &index, int role) const
@@ -289,79 +289,67 @@ QVariant FindingsModel::data(const QModelIndex &index, int role) const
     const StoredIncident *si = sf ? nullptr : incident(index);
     if (!sf && !si)
         return {};
-
-    // The fields both kinds of rows share.
-    mp::Severity severity;
-    double score;
-    QString user;
-    QStringList ips;
-    qint64 first;
-    qint64 last;
-    QString summary;
+    // Only what the role asks for is built: proxies filter and sort tens of thousands of rows
+    // through here.
+    const mp::Severity severity = sf ? sf->finding.severity : si->incident.severity;
     const mp::Triage &triage = sf ? sf->triage : si->triage;
-    QString suppressedBy;
-    QString detector;
-    if (sf) {
-        const Finding &f = sf->finding;
-        severity = f.severity;
-        score = f.score;
-        user = qstr(f.user);
-        ips = qlist(f.ips);
-        first = f.firstTimeMs;
-        last = f.lastTimeMs;
-        summary = qstr(f.summary);
-        suppressedBy = qstr(f.suppressedBy);
-        detector = qstr(f.detector);
-    } else {
-        const Incident &inc = si->incident;
-        severity = inc.severity;
-        score = inc.score;
-        user = qstr(inc.user);
-        ips = m_rows[static_cast<std::size_t>(index.row())].ips;
-        first = inc.firstTimeMs;
-        last = inc.lastTimeMs;
-        summary = qstr(inc.summary);
+    const std::string &user = sf ? sf->finding.user : si->incident.user;
+    const bool suppressed = sf && !sf->finding.suppressedBy.empty();
+    auto ips = [&] {
+        if (si)
+            return m_rows[static_cast<std::size_t>(index.row())].ips;
+        return qlist(sf->finding.ips);
+    };
+    auto detector = [&] {
+        if (sf)
+            return qstr(sf->finding.detector);
         const std::size_t n = m_rows[static_cast<std::size_t>(index.row())].children.size();
-        detector = QStringLiteral("Incident · %1 finding%2").arg(n).arg(n == 1 ? QString() : QStringLiteral("s"));
-    }
-    const bool suppressed = !suppressedBy.isEmpty();
+        return QStringLiteral("Incident · %1 finding%2").arg(n).arg(n == 1 ? QString() : QStringLiteral("s"));
+    };
+    const std::int64_t first = sf ? sf->finding.firstTimeMs : si->incident.firstTimeMs;
+    const std::int64_t last = sf ? sf->finding.lastTimeMs : si->incident.lastTimeMs;
+    const std::string &summary = sf ? sf->finding.summary : si->incident.summary;
+    const double score = sf ? sf->finding.score : si->incident.score;
+    const bool highlighted = (!m_highlightUser.empty() || !m_highlightIp.empty())
+                             && (sf ? concernsHighlight(user, sf->finding.ips)
+                                    : concernsHighlight(user, {}) || (!m_highlightIp.empty() && m_rows[static_cast<std::size_t>(index.row())].ips.contains(qstr(m_highlightIp))));
 
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
         case SeverityColumn: return severityText(severity);
-        case DetectorColumn: return detector;
-        case UserColumn: return user.isEmpty() ? QStringLiteral("—") : user;
-        case IpsColumn: return ipsText(ips);
+        case DetectorColumn: return detector();
+        case UserColumn: return user.empty() ? QStringLiteral("—") : qstr(user);
+        case IpsColumn: return ipsText(ips());
         case FirstColumn: return formatTimeUtc(first);
         case LastColumn: return formatTimeUtc(last);
-        case SummaryColumn: return summary;
+        case SummaryColumn: return qstr(summary);
         case TriageColumn: return QString(triageText(triage.state) + (triage.note.empty() ? QString() : QStringLiteral(" ✎")));
-        case SuppressedByColumn: return suppressedBy;
+        case SuppressedByColumn: return sf ? qstr(sf->finding.suppressedBy) : QString();
         }
         return {};
     case SortRole:
         switch (index.column()) {
         case SeverityColumn: return static_cast<int>(severity) * 1000.0 + score;
-        case DetectorColumn: return detector;
-        case UserColumn: return user;
-        case IpsColumn: return ips.value(0);
-        case FirstColumn: return first;
-        case LastColumn: return last;
-        case SummaryColumn: return summary;
+        case DetectorColumn: return detector();
+        case UserColumn: return qstr(user);
+        case IpsColumn: return ips().value(0);
+        case FirstColumn: return qint64(first);
+        case LastColumn: return qint64(last);
+        case SummaryColumn: return qstr(summary);
         case TriageColumn: return static_cast<int>(triage.state);
-        case SuppressedByColumn: return suppressedBy;
+        case SuppressedByColumn: return sf ? qstr(sf->finding.suppressedBy) : QString();
         }
         return {};
     case Qt::ToolTipRole: {
         QString tip = QStringLiteral("<b>%1</b> · %2 · score %3<br>%4")
-                          .arg(detector.toHtmlEscaped(), severityText(severity))
+                          .arg(detector().toHtmlEscaped(), severityText(severity))
                           .arg(score, 0, 'f', 0)
-                          .arg(summary.toHtmlEscaped());
-        if (index.column() == IpsColumn && ips.size() > 1)
-            tip += QStringLiteral("<br>IPs: %1").arg(ips.join(QStringLiteral(", ")).toHtmlEscaped());
+                          .arg(qstr(summary).toHtmlEscaped());
+        if (const QStringList all = ips(); index.column() == IpsColumn && all.size() > 1)
+            tip += QStringLiteral("<br>IPs: %1").arg(all.join(QStringLiteral(", ")).toHtmlEscaped());
         if (suppressed)
-            tip += QStringLiteral("<br><i>Suppressed by %1</i>").arg(suppressedBy.toHtmlEscaped());
+            tip += QStringLiteral("<br><i>Suppressed by %1</i>").arg(qstr(sf->finding.suppressedBy).toHtmlEscaped());
         if (!triage.note.empty())
             tip += QStringLiteral("<br>Note: %1").arg(qstr(triage.note).toHtmlEscaped());
         return tip;
@@ -371,7 +359,6 @@ QVariant FindingsModel::data(const QModelIndex &index, int role) const
             return QColor(0x8a, 0x8f, 0x98);
         return {};
     case Qt::FontRole: {
-        const bool highlighted = concernsHighlight(user, ips);
         if (!si && !suppressed && !highlighted)
             return {};
         QFont font;
@@ -380,19 +367,23 @@ QVariant FindingsModel::data(const QModelIndex &index, int role) const
         return font;
     }
     case Qt::BackgroundRole:
-        if (concernsHighlight(user, ips))
+        if (highlighted)
             return QColor(0xff, 0xf1, 0xc1);
         return {};
-    case RowKindRole: return si ? QStringLiteral("incident") : QStringLiteral("finding");
+    case RowKindRole: {
+        static const QString incidentKind = QStringLiteral("incident");
+        static const QString findingKind = QStringLiteral("finding");
+        return si ? incidentKind : findingKind;
+    }
     case FingerprintRole: return sf ? qstr(sf->finding.fingerprint) : qstr(si->incident.fingerprint);
     case RowIdRole: return sf ? qint64(sf->id) : qint64(si->id);
     case SeverityRole: return static_cast<int>(severity);
     case SuppressedRole: return suppressed;
     case TriageStateRole: return static_cast<int>(triage.state);
     case NoteRole: return qstr(triage.note);
-    case UserNameRole: return user;
-    case IpsRole: return ips;
-    case HighlightRole: return concernsHighlight(user, ips);
+    case UserNameRole: return qstr(user);
+    case IpsRole: return ips();
+    case HighlightRole: return highlighted;
     default: return {};
     }
 }
@@ -411,28 +402,38 @@ FindingsFilterModel::FindingsFilterModel(QObject *parent)
     setRecursiveFilteringEnabled(true);
 }
 
+void FindingsFilterModel::setFilter(const Filter &filter)
+{
+    m_filter = filter;
+    invalidateRowsFilter();
+}
+
 void FindingsFilterModel::setMinimumSeverity(Severity severity)
 {
-    m_minimum = severity;
-    invalidateRowsFilter();
+    Filter f = m_filter;
+    f.minimum = severity;
+    setFilter(f);
 }
 
 void FindingsFilterModel::setTriageState(std::optional<TriageState> state)
 {
-    m_state = state;
-    invalidateRowsFilter();
+    Filter f = m_filter;
+    f.state = state;
+    setFilter(f);
 }
 
 void FindingsFilterModel::setDetector(const QString &detector)
 {
-    m_detector = detector;
-    invalidateRowsFilter();
+    Filter f = m_filter;
+    f.detector = detector;
+    setFilter(f);
 }
 
 void FindingsFilterModel::setShowSuppressed(bool show)
 {
-    m_showSuppressed = show;
-    invalidateRowsFilter();
+    Filter f = m_filter;
+    f.showSuppressed = show;
+    setFilter(f);
 }
 
 bool FindingsFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
@@ -442,21 +443,21 @@ bool FindingsFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sou
     // An incident is listed through its findings (recursive filtering), unless only it is triaged
     // the way asked for.
     if (incident) {
-        if (m_state && i.data(FindingsModel::TriageStateRole).toInt() == static_cast<int>(*m_state)
-            && m_detector.isEmpty() && i.data(FindingsModel::SeverityRole).toInt() >= static_cast<int>(m_minimum))
+        if (m_filter.state && i.data(FindingsModel::TriageStateRole).toInt() == static_cast<int>(*m_filter.state)
+            && m_filter.detector.isEmpty() && i.data(FindingsModel::SeverityRole).toInt() >= static_cast<int>(m_filter.minimum))
             return true;
         return false;
     }
-    if (!m_showSuppressed && i.data(FindingsModel::SuppressedRole).toBool())
+    if (!m_filter.showSuppressed && i.data(FindingsModel::SuppressedRole).toBool())
         return false;
-    if (i.data(FindingsModel::SeverityRole).toInt() < static_cast<int>(m_minimum))
+    if (i.data(FindingsModel::SeverityRole).toInt() < static_cast<int>(m_filter.minimum))
         return false;
-    if (m_state && i.data(FindingsModel::TriageStateRole).toInt() != static_cast<int>(*m_state))
+    if (m_filter.state && i.data(FindingsModel::TriageStateRole).toInt() != static_cast<int>(*m_filter.state))
         return false;
-    if (!m_detector.isEmpty()) {
+    if (!m_filter.detector.isEmpty()) {
         const auto *model = static_cast<const FindingsModel *>(sourceModel());
         const StoredFinding *f = model->finding(i);
-        if (!f || qstr(f->finding.detector) != m_detector)
+        if (!f || qstr(f->finding.detector) != m_filter.detector)
             return false;
     }
     return true;

@@ -89,12 +89,12 @@ private:
     };
 
     const StoredFinding *findingAt(const QModelIndex &index) const;
-    bool concernsHighlight(const QString &user, const QStringList &ips) const;
+    bool concernsHighlight(const std::string &user, const std::vector<std::string> &ips) const;
 
     FindingsSnapshot m_data;
     std::vector<TopRow> m_rows;
-    QString m_highlightUser;
-    QString m_highlightIp;
+    std::string m_highlightUser; // as stored: lower case
+    std::string m_highlightIp;
 };
 
 // Filters by lowest severity, triage state and detector, and hides suppressed findings only when
@@ -107,20 +107,27 @@ class FindingsFilterModel : public QSortFilterProxyModel
 public:
     explicit FindingsFilterModel(QObject *parent = nullptr);
 
+    struct Filter
+    {
+        Severity minimum = Severity::Informational;
+        std::optional<TriageState> state;
+        QString detector; // empty: every detector
+        bool showSuppressed = true;
+    };
+    // Every setting at once: one pass over the rows (each setter below is a pass of its own).
+    void setFilter(const Filter &filter);
+
     void setMinimumSeverity(Severity severity);
     void setTriageState(std::optional<TriageState> state);
     void setDetector(const QString &detector); // empty: every detector
     void setShowSuppressed(bool show);
-    bool showSuppressed() const { return m_showSuppressed; }
+    bool showSuppressed() const { return m_filter.showSuppressed; }
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
 
 private:
-    Severity m_minimum = Severity::Informational;
-    std::optional<TriageState> m_state;
-    QString m_detector;
-    bool m_showSuppressed = true;
+    Filter m_filter;
 };
 
 } // namespace mp::ui

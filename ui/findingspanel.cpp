@@ -185,13 +185,13 @@ void FindingsPanel::reload()
     updateSummary();
     m_loadCancel = runCaseJob<FindingsSnapshot>(
         this, m_casePath, [](CaseStore &store, const std::atomic_bool &) { return FindingsSnapshot::read(store); },
-        [this](const FindingsSnapshot &snapshot, const QString &error) {
+        [this](FindingsSnapshot snapshot, const QString &error) {
             m_loading = false;
             // Keep the analyst's place across a reload (a re-run keeps fingerprints).
             const QModelIndex current = m_proxy->mapToSource(m_view->currentIndex());
             const QString keep = current.isValid() ? current.data(FindingsModel::FingerprintRole).toString() : QString();
             m_following = true;
-            m_model->setSnapshot(error.isEmpty() ? snapshot : FindingsSnapshot{});
+            m_model->setSnapshot(error.isEmpty() ? std::move(snapshot) : FindingsSnapshot{});
             const QString detector = m_detector->currentData().toString();
             m_detector->blockSignals(true);
             m_detector->clear();
@@ -201,7 +201,6 @@ void FindingsPanel::reload()
             m_detector->setCurrentIndex(std::max(0, m_detector->findData(detector)));
             m_detector->blockSignals(false);
             applyFilters();
-            m_view->expandAll();
             if (!keep.isEmpty()) {
                 const QModelIndex at = m_proxy->mapFromSource(m_model->indexOfFingerprint(keep));
                 if (at.isValid())
@@ -225,11 +224,13 @@ void FindingsPanel::applyFilters()
     // finding, so the workspace's selection stays.
     const bool wasFollowing = m_following;
     m_following = true;
-    m_proxy->setMinimumSeverity(static_cast<Severity>(m_severity->currentData().toInt()));
+    FindingsFilterModel::Filter filter;
+    filter.minimum = static_cast<Severity>(m_severity->currentData().toInt());
     const int state = m_state->currentData().toInt();
-    m_proxy->setTriageState(state < 0 ? std::nullopt : std::optional(static_cast<TriageState>(state)));
-    m_proxy->setDetector(m_detector->currentData().toString());
-    m_proxy->setShowSuppressed(m_showSuppressed->isChecked());
+    filter.state = state < 0 ? std::nullopt : std::optional(static_cast<TriageState>(state));
+    filter.detector = m_detector->currentData().toString();
+    filter.showSuppressed = m_showSuppressed->isChecked();
+    m_proxy->setFilter(filter);
     m_view->expandAll();
     m_following = wasFollowing;
     updateSummary();
@@ -443,7 +444,7 @@ void FindingsPanel::setTriage(const QString &fingerprint, TriageState state, con
             saved.error = QString::fromStdString(error);
             return saved;
         },
-        [this, fingerprint, state, note](const Saved &saved, const QString &openError) {
+        [this, fingerprint, state, note](Saved saved, const QString &openError) {
             const bool ok = openError.isEmpty() && saved.ok;
             if (ok) {
                 m_model->setTriage(fingerprint, state, note);

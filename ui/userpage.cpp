@@ -173,7 +173,7 @@ void UserPage::showUser(const QString &user)
     m_cancel = runCaseJob<UserPageData>(
         this, m_casePath,
         [user = m_user.toStdString()](CaseStore &store, const std::atomic_bool &cancel) { return readUserPage(store, user, cancel); },
-        [this](const UserPageData &d, const QString &error) {
+        [this](UserPageData d, const QString &error) {
             m_loading = false;
             m_links.clear();
             auto link = [this](const Selection &target, const QString &text) {
