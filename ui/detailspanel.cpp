@@ -243,9 +243,9 @@ void DetailsPanel::render()
         out += QStringLiteral("<table class='kv' cellspacing='0'><tr><td class='k'>User</td><td>%1</td></tr>"
                               "<tr><td class='k'>Score</td><td>%2</td></tr><tr><td class='k'>From</td><td>%3 UTC</td></tr>"
                               "<tr><td class='k'>To</td><td>%4 UTC</td></tr><tr><td class='k'>Triage</td><td>%5</td></tr></table>")
-                   .arg(link(Selection::forUser(qstr(inc.user)), esc(inc.user)))
-                   .arg(inc.score, 0, 'f', 0)
-                   .arg(formatTimeUtc(inc.firstTimeMs), formatTimeUtc(inc.lastTimeMs),
+                   // One multi-argument call: a '%1' in log text is never taken for a placeholder.
+                   .arg(link(Selection::forUser(qstr(inc.user)), esc(inc.user)), QString::number(inc.score, 'f', 0),
+                        formatTimeUtc(inc.firstTimeMs), formatTimeUtc(inc.lastTimeMs),
                         FindingsModel::triageText(si->triage.state)
                             + (si->triage.note.empty() ? QString() : QStringLiteral(" — ") + esc(si->triage.note)));
         out += QStringLiteral("<h3>The story, in order</h3><table class='grid' cellspacing='0'>"

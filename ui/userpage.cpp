@@ -230,11 +230,11 @@ void UserPage::showUser(const QString &user)
                 target.kind = Selection::Kind::Incident;
                 target.key = qstr(inc.incident.fingerprint);
                 target.id = inc.id;
+                // One multi-argument call: a '%1' in log text is never taken for a placeholder.
                 out += QStringLiteral("<p>%1 %2 · score %3 · %4 – %5 UTC · triage: %6</p>")
-                           .arg(html::badge(inc.incident.severity), link(target, esc(inc.incident.summary)))
-                           .arg(inc.incident.score, 0, 'f', 0)
-                           .arg(formatTimeUtc(inc.incident.firstTimeMs), formatTimeUtc(inc.incident.lastTimeMs),
-                                FindingsModel::triageText(inc.triage.state));
+                           .arg(html::badge(inc.incident.severity), link(target, esc(inc.incident.summary)),
+                                QString::number(inc.incident.score, 'f', 0), formatTimeUtc(inc.incident.firstTimeMs),
+                                formatTimeUtc(inc.incident.lastTimeMs), FindingsModel::triageText(inc.triage.state));
                 out += findingRows([&](const StoredFinding &f) { return f.finding.incidentId == inc.id; });
             }
             if (std::find(told.begin(), told.end(), false) != told.end()) {

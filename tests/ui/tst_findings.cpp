@@ -507,6 +507,10 @@ void TestFindings::logTextIsEscaped()
     w.selection()->select(Selection::forUser(QStringLiteral("<b>mallory</b>@contoso.com")));
     QVERIFY(settle(w));
     QVERIFY(w.detailsPanel()->plainText().contains(QStringLiteral("<b>mallory</b>@contoso.com")));
+    // Nor is a '%1' in it taken for a placeholder.
+    w.selection()->select(Selection::forUser(QStringLiteral("x%1y%2@contoso.com")));
+    QVERIFY(settle(w));
+    QVERIFY(w.detailsPanel()->plainText().contains(QStringLiteral("x%1y%2@contoso.com")));
 }
 
 void TestFindings::screenshotsShowAFindingAndTheUserPage()
