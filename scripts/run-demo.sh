@@ -17,7 +17,9 @@ mkdir -p "$demo"
 "$bin" simulate --out "$demo/exports" --seed 1 >/dev/null
 exports=("$demo/exports/signins.json" "$demo/exports/audit.csv" "$demo/exports/messagetrace.csv")
 "$bin" ingest "$demo/demo.mpcase" "${exports[@]}"
-"$bin" detect "$demo/demo.mpcase" --tuning "$demo/exports/tuning.json" >"$demo/findings.txt"
+# The case's own tuning file: detect reads it by default, the workspace adds to it.
+cp "$demo/exports/tuning.json" "$demo/demo.tuning.json"
+"$bin" detect "$demo/demo.mpcase" >"$demo/findings.txt"
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   exec "$bin" "$demo/demo.mpcase"

@@ -269,6 +269,9 @@ void EventFilterBar::setQuery(const EventQuery &q)
     m_from->setText(q.fromMs == kNoTime ? QString() : formatTimeIso(q.fromMs));
     m_to->setText(q.toMs == kNoTime ? QString() : formatTimeIso(q.toMs));
     m_text->setText(QString::fromStdString(q.text));
+    // A value set from elsewhere (a selected finding) reads from its start.
+    for (QLineEdit *e : {m_user, m_ip, m_from, m_to, m_text})
+        e->setCursorPosition(0);
     m_applying = false;
     apply();
 }

@@ -1,12 +1,17 @@
 #include "ui/mainwindow.h"
 
+#include "detect/tuning.h"
 #include "geo/geodb.h"
 #include "ingest/dataquality.h"
 #include "ui/backgroundpool.h"
+#include "ui/detailspanel.h"
+#include "ui/detectionrunner.h"
 #include "ui/elidemiddledelegate.h"
 #include "ui/eventfilterbar.h"
 #include "ui/eventspanel.h"
 #include "ui/eventtablemodel.h"
+#include "ui/findingsmodel.h"
+#include "ui/findingspanel.h"
 #include "ui/importlogmodel.h"
 #include "ui/graphpanel.h"
 #include "ui/importrunner.h"
@@ -15,6 +20,7 @@
 #include "ui/selection.h"
 #include "ui/sourcetablemodel.h"
 #include "ui/textformat.h"
+#include "ui/userpage.h"
 
 #include <QAction>
 #include <QApplication>
@@ -37,6 +43,7 @@
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTreeView>
 #include <QTimer>
 #include <QtConcurrent>
 
@@ -99,7 +106,9 @@ MainWindow::MainWindow(const Options &options)
     setAcceptDrops(true);
     m_importer = new ImportRunner(this);
     m_selection = new SelectionHub(this);
+    m_detection = new DetectionRunner(this);
     createPanels();
+    createFindingPanels();
     createActions();
     createStatusBar();
     resize(1440, 900);
@@ -119,6 +128,7 @@ MainWindow::MainWindow(const Options &options)
 MainWindow::~MainWindow()
 {
     m_importer->cancel();
+    m_detection->cancel();
 }
 
 // --- panels ---------------------------------------------------------------------------------
@@ -130,7 +140,8 @@ void MainWindow::createPanels()
     setCentralWidget(m_events);
     setDockOptions(AnimatedDocks | AllowNestedDocks | AllowTabbedDocks | GroupedDragging);
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
-    setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
+    // The findings across the whole width at the top: where a responder starts reading.
+    setCorner(Qt::TopRightCorner, Qt::TopDockWidgetArea);
 
     m_record = new RecordView(this);
     m_graph = new GraphPanel(m_selection, this);
@@ -218,6 +229,25 @@ void MainWindow::resetLayout()
     addDockWidget(Qt::RightDockWidgetArea, record);
     addDockWidget(Qt::BottomDockWidgetArea, log);
     splitDockWidget(log, sources, Qt::Horizontal);
+    // Findings over the events, where the eye starts; what is selected, in full, at the right
+    // above the original record, with the per-user page as a tab beside it.
+    QDockWidget *findings = panel(QStringLiteral("findings"));
+    QDockWidget *details = panel(QStringLiteral("details"));
+    QDockWidget *userPage = panel(QStringLiteral("userpage"));
+    if (!findings) {
+        findings = addPanel(QStringLiteral("findings"), QStringLiteral("Findings and incidents"), m_findings, Qt::TopDockWidgetArea);
+        details = addPanel(QStringLiteral("details"), QStringLiteral("Details"), m_details, Qt::RightDockWidgetArea);
+        userPage = addPanel(QStringLiteral("userpage"), QStringLiteral("User page"), m_userPage, Qt::RightDockWidgetArea);
+    }
+    for (QDockWidget *d : {findings, details, userPage}) {
+        d->setFloating(false);
+        d->show();
+    }
+    addDockWidget(Qt::TopDockWidgetArea, findings);
+    addDockWidget(Qt::RightDockWidgetArea, details);
+    splitDockWidget(details, record, Qt::Vertical); // the details read first, the record under them
+    tabifyDockWidget(details, userPage);
+    details->raise();
     // The graph shares the bottom with the import log, a tab away.
     tabifyDockWidget(log, graph);
     log->raise();
@@ -240,7 +270,7 @@ void MainWindow::applyDefaultDockSizes()
     // resizeDocks() moves the boundary between dock areas only within what the areas' current
     // sizes allow; pinning the side panel's width for one layout pass moves it reliably.
     record->setFixedWidth(recordWidth);
-    log->setFixedHeight(height() * 26 / 100);
+    log->setFixedHeight(height() * 20 / 100);
     layout()->activate();
     QCoreApplication::processEvents();
     record->setMinimumWidth(0);
@@ -248,6 +278,10 @@ void MainWindow::applyDefaultDockSizes()
     log->setMinimumHeight(0);
     log->setMaximumHeight(QWIDGETSIZE_MAX);
     resizeDocks({log, sources}, {bottomWidth * 56 / 100, bottomWidth * 44 / 100}, Qt::Horizontal);
+    if (QDockWidget *findings = panel(QStringLiteral("findings")))
+        resizeDocks({findings}, {height() * 33 / 100}, Qt::Vertical);
+    if (QDockWidget *details = panel(QStringLiteral("details")))
+        resizeDocks({details, record}, {height() * 42 / 100, height() * 22 / 100}, Qt::Vertical);
     QCoreApplication::processEvents();
 }
 
@@ -295,6 +329,19 @@ void MainWindow::createActions()
     go->addAction(QStringLiteral("Clear selection"), this, [this] { m_selection->select(Selection{}); });
     m_historyMenu = go->addMenu(QStringLiteral("History"));
 
+    QMenu *analyse = menuBar()->addMenu(QStringLiteral("&Analyse"));
+    m_detectAction = analyse->addAction(QStringLiteral("Run &detection"), this, &MainWindow::runDetection);
+    m_detectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    m_detectAction->setStatusTip(QStringLiteral("Run the default detectors with the case's tuning file; triage is kept"));
+    QAction *userPageAction = analyse->addAction(QStringLiteral("&User page"), this, [this] {
+        QString user = m_selection->current().user;
+        if (user.isEmpty() && !m_findings->model()->snapshot().incidents.empty())
+            user = qstr(m_findings->model()->snapshot().incidents.front().incident.user);
+        showUserPage(user);
+    });
+    userPageAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_U));
+    userPageAction->setStatusTip(QStringLiteral("Triage this mailbox: the selected user's story, sign-ins, rules and sends"));
+
     QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
     help->addAction(QStringLiteral("&About Mailpivot"), this, [this] {
         QMessageBox::about(this, QStringLiteral("About Mailpivot"),
@@ -324,21 +371,38 @@ void MainWindow::createStatusBar()
         m_importLabel->setText(QStringLiteral("Cancelling…"));
     });
     m_geoLabel = new QLabel(this);
+    m_detectLabel = new QLabel(this);
+    m_detectProgress = new QProgressBar(this);
+    m_detectProgress->setRange(0, 1000);
+    m_detectProgress->setMaximumWidth(160);
+    m_detectProgress->setTextVisible(false);
+    m_detectCancel = new QPushButton(QStringLiteral("Stop detection"), this);
+    m_detectCancel->setToolTip(QStringLiteral("Stop the run; the findings of the previous run stay"));
+    connect(m_detectCancel, &QPushButton::clicked, this, [this] {
+        m_detectAgain = false;
+        m_detection->cancel();
+        m_detectCancel->setEnabled(false);
+        m_detectLabel->setText(QStringLiteral("Stopping detection…"));
+    });
     statusBar()->addWidget(m_caseLabel, 1);
     statusBar()->addWidget(m_countLabel);
     statusBar()->addPermanentWidget(m_importLabel);
     statusBar()->addPermanentWidget(m_importProgress);
     statusBar()->addPermanentWidget(m_cancelButton);
+    statusBar()->addPermanentWidget(m_detectLabel);
+    statusBar()->addPermanentWidget(m_detectProgress);
+    statusBar()->addPermanentWidget(m_detectCancel);
     statusBar()->addPermanentWidget(m_geoLabel);
     for (QWidget *w : {static_cast<QWidget *>(m_importLabel), static_cast<QWidget *>(m_importProgress),
-                       static_cast<QWidget *>(m_cancelButton)})
+                       static_cast<QWidget *>(m_cancelButton), static_cast<QWidget *>(m_detectLabel),
+                       static_cast<QWidget *>(m_detectProgress), static_cast<QWidget *>(m_detectCancel)})
         w->hide();
 }
 
 QString MainWindow::statusText() const
 {
     QStringList parts;
-    for (const QLabel *l : {m_caseLabel, m_countLabel, m_importLabel, m_geoLabel}) {
+    for (const QLabel *l : {m_caseLabel, m_countLabel, m_importLabel, m_detectLabel, m_geoLabel}) {
         if (!l->text().isEmpty() && !l->isHidden())
             parts << l->text();
     }
@@ -447,6 +511,9 @@ bool MainWindow::openCase(const QString &path, QString *error)
     m_eventsShown = false;
     m_countLabel->setText(QStringLiteral("Loading events…"));
     reloadCaseInfo();
+    m_findings->openCase(absolute);
+    m_details->setCase(absolute);
+    m_userPage->setCase(absolute);
     addRecentCase(absolute);
     updateTitle();
     emit caseOpened(absolute);
@@ -476,9 +543,14 @@ void MainWindow::closeCase()
     if (!hasCase())
         return;
     m_importer->cancel();
+    m_detectAgain = false;
+    m_detection->cancel();
     m_events->closeCase();
     m_graph->closeCase();
     m_selection->clear();
+    m_findings->closeCase();
+    m_details->setCase({});
+    m_userPage->setCase({});
     m_record->clear();
     m_sources->setSources({});
     m_importLog->clear();
@@ -644,6 +716,16 @@ void MainWindow::onImportFinished(const ImportReport &report, bool cancelled)
                                       .arg(plural(static_cast<qsizetype>(report.files.size())));
     if (problems > 0)
         message += QStringLiteral(" · %1 file%2 not imported: see the Import log").arg(problems).arg(plural(problems));
+    // New events can change what the detectors find (a travel pair across files, a spray that
+    // only now reaches its threshold): a responder expects the findings to cover what is
+    // loaded, so detection runs again by itself. Triage is kept (it follows fingerprints).
+    if (hasCase() && imported > 0) {
+        message += QStringLiteral(" · detection runs again over the new events");
+        if (m_detection->isRunning())
+            m_detectAgain = true;
+        else
+            runDetection();
+    }
     statusBar()->showMessage(message, 15000);
     if (problems > 0 || !report.warnings.empty()) {
         if (QDockWidget *log = panel(QStringLiteral("importlog"))) {
@@ -677,6 +759,8 @@ void MainWindow::onEventSelected(qint64 eventId)
 
 void MainWindow::onSelectionChanged(const Selection &selection, const QObject *origin)
 {
+    m_findings->followSelection(selection);
+    m_details->showSelection(selection);
     if (origin == m_events)
         return;
     if (selection.kind == Selection::Kind::Event) {
@@ -702,6 +786,9 @@ void MainWindow::onSelectionChanged(const Selection &selection, const QObject *o
         query.text = selection.key.toStdString();
         break;
     case Selection::Kind::Network:
+    case Selection::Kind::Finding:
+    case Selection::Kind::Incident:
+        // A finding without an account (a spray nobody fell to) is about its address.
         if (!selection.ips.isEmpty() && selection.user.isEmpty())
             query.ip = selection.ips.front().toStdString();
         break;
@@ -734,7 +821,8 @@ void MainWindow::updateNavigationActions()
 bool MainWindow::isIdle() const
 {
     return !m_importer->isRunning() && !m_events->model()->isBusy() && !m_geoLoad.isRunning() && m_graph->isIdle()
-           && (!hasCase() || m_eventsShown);
+           && !m_detection->isRunning() && !m_findings->isLoading() && !m_details->isLoading()
+           && !m_userPage->isLoading() && (!hasCase() || m_eventsShown);
 }
 
 // --- settings and window events -------------------------------------------------------------
@@ -747,6 +835,7 @@ void MainWindow::saveSettings()
     settings.setValue(QStringLiteral("events/header"), m_events->saveHeaderState());
     settings.setValue(QStringLiteral("sources/header"), m_sourcesView->horizontalHeader()->saveState());
     settings.setValue(QStringLiteral("importlog/header"), m_importLogView->horizontalHeader()->saveState());
+    settings.setValue(QStringLiteral("findings/header"), m_findings->view()->header()->saveState());
 }
 
 void MainWindow::restoreSettings()
@@ -767,6 +856,8 @@ void MainWindow::restoreSettings()
         if (const QByteArray header = settings.value(key).toByteArray(); !header.isEmpty())
             view->horizontalHeader()->restoreState(header);
     }
+    if (const QByteArray header = settings.value(QStringLiteral("findings/header")).toByteArray(); !header.isEmpty())
+        m_findings->view()->header()->restoreState(header);
     updateRecentMenu();
 }
 
@@ -811,6 +902,216 @@ void MainWindow::dropEvent(QDropEvent *event)
     event->acceptProposedAction();
     // Leave the drag-and-drop machinery before any dialog opens.
     QMetaObject::invokeMethod(this, [this, paths] { openOrImport(paths); }, Qt::QueuedConnection);
+}
+
+// --- findings, detection, triage ------------------------------------------------------------
+
+void MainWindow::createFindingPanels()
+{
+    m_findings = new FindingsPanel(this);
+    m_details = new DetailsPanel(m_findings->model(), this);
+    m_userPage = new UserPage(this);
+    connect(m_findings, &FindingsPanel::selected, this,
+            [this](const Selection &selection) { m_selection->select(selection, m_findings); });
+    connect(m_findings, &FindingsPanel::loaded, this, [this] {
+        // A re-run gives findings new row ids and evidence under the same fingerprints: the
+        // selected finding is refreshed in place (no new history step) so every view follows.
+        const Selection &current = m_selection->current();
+        if (current.kind == Selection::Kind::Finding || current.kind == Selection::Kind::Incident) {
+            const QModelIndex at = m_findings->model()->indexOfFingerprint(current.key);
+            if (at.isValid()) {
+                const Selection fresh = m_findings->selectionFor(at);
+                if (fresh != current)
+                    m_selection->refine(fresh, m_findings);
+            }
+        }
+        // The chooser of the user page: the mailboxes with findings, incidents first.
+        QStringList users;
+        for (const StoredIncident &i : m_findings->model()->snapshot().incidents) {
+            if (!users.contains(qstr(i.incident.user)))
+                users << qstr(i.incident.user);
+        }
+        for (const StoredFinding &f : m_findings->model()->snapshot().findings) {
+            if (!f.finding.user.empty() && !users.contains(qstr(f.finding.user)))
+                users << qstr(f.finding.user);
+        }
+        m_userPage->setUsers(users);
+        m_details->showSelection(m_selection->current());
+    });
+    connect(m_findings, &FindingsPanel::triageSaved, this, [this](const QString &, bool ok, const QString &error) {
+        statusBar()->showMessage(ok ? QStringLiteral("Triage saved in the case") : QStringLiteral("Triage not saved: %1").arg(error), 8000);
+        if (ok)
+            m_details->showSelection(m_selection->current());
+    });
+    connect(m_findings, &FindingsPanel::tuningRequested, this,
+            [this](const QString &key, const QString &value) { addToTuning(key, value); });
+    connect(m_findings, &FindingsPanel::userPageRequested, this, &MainWindow::showUserPage);
+    connect(m_findings, &FindingsPanel::detectionRequested, this, &MainWindow::runDetection);
+    for (QObject *source : {static_cast<QObject *>(m_details), static_cast<QObject *>(m_userPage)}) {
+        if (auto *details = qobject_cast<DetailsPanel *>(source)) {
+            connect(details, &DetailsPanel::eventActivated, this, &MainWindow::activateEvent);
+            connect(details, &DetailsPanel::selectionRequested, this,
+                    [this, details](const Selection &s) { requestSelection(s, details); });
+        } else if (auto *page = qobject_cast<UserPage *>(source)) {
+            connect(page, &UserPage::eventActivated, this, &MainWindow::activateEvent);
+            connect(page, &UserPage::selectionRequested, this, [this, page](const Selection &s) { requestSelection(s, page); });
+        }
+    }
+    connect(m_detection, &DetectionRunner::progress, this, [this](const QString &stage, double fraction) {
+        if (!m_detectCancel->isEnabled())
+            return; // stopping
+        m_detectProgress->setValue(static_cast<int>(fraction * 1000));
+        m_detectLabel->setText(QStringLiteral("Detecting: %1…").arg(stage));
+    });
+    connect(m_detection, &DetectionRunner::finished, this, [this](const DetectionRunner::Outcome &o) {
+        QString message;
+        if (o.ok) {
+            message = QStringLiteral("Detection: %1 finding%2 standing, %3 suppressed, %4 incident%5 over %6 events in %7 s")
+                          .arg(o.standing)
+                          .arg(o.standing == 1 ? QString() : QStringLiteral("s"))
+                          .arg(o.findings - o.standing)
+                          .arg(o.incidents)
+                          .arg(o.incidents == 1 ? QString() : QStringLiteral("s"))
+                          .arg(formatCount(o.events))
+                          .arg(o.elapsedMs / 1000.0, 0, 'f', 1);
+        } else if (o.cancelled) {
+            message = QStringLiteral("Detection stopped: the findings of the previous run stay");
+        } else {
+            message = QStringLiteral("Detection failed: %1").arg(o.error);
+        }
+        onDetectionFinished(o.ok, o.cancelled, message);
+    });
+}
+
+QString MainWindow::tuningPath() const
+{
+    return m_casePath.isEmpty() ? QString() : qstr(caseTuningPath(m_casePath.toStdString()));
+}
+
+bool MainWindow::runDetection()
+{
+    if (!hasCase()) {
+        statusBar()->showMessage(QStringLiteral("Open a case before running detection"), 8000);
+        return false;
+    }
+    if (m_detection->isRunning()) {
+        statusBar()->showMessage(QStringLiteral("Detection is already running"), 5000);
+        return false;
+    }
+    if (m_importer->isRunning()) {
+        // It runs by itself once the import is in.
+        statusBar()->showMessage(QStringLiteral("An import is running: detection runs when it finishes"), 8000);
+        return false;
+    }
+    // The case's tuning file; without one, the tuning of the last run (so that a re-run from the
+    // workspace never silently drops settings the CLI run had); else the defaults.
+    Tuning tuning;
+    QString source = QStringLiteral("default tuning");
+    const QString file = tuningPath();
+    std::string error;
+    if (QFileInfo::exists(file)) {
+        auto loaded = Tuning::load(file.toStdString(), &error);
+        if (!loaded) {
+            showError(QStringLiteral("Run detection"), QStringLiteral("The tuning file cannot be used: %1").arg(qstr(error)));
+            return false;
+        }
+        tuning = std::move(*loaded);
+        source = QFileInfo(file).fileName();
+    } else if (const auto run = FindingStore(m_case).latestRun(); run && !run->tuning.empty()) {
+        if (auto previous = Tuning::parse(run->tuning, &error)) {
+            tuning = std::move(*previous);
+            source = QStringLiteral("the tuning of the last run");
+        }
+    }
+    if (!m_detection->start(m_casePath, Profile::Default, tuning))
+        return false;
+    m_detectLabel->setText(QStringLiteral("Detecting (%1)…").arg(source));
+    m_detectLabel->setToolTip(file);
+    m_detectProgress->setValue(0);
+    m_detectCancel->setEnabled(true);
+    m_detectAction->setEnabled(false);
+    for (QWidget *w : {static_cast<QWidget *>(m_detectLabel), static_cast<QWidget *>(m_detectProgress),
+                       static_cast<QWidget *>(m_detectCancel)})
+        w->show();
+    return true;
+}
+
+void MainWindow::onDetectionFinished(bool ok, bool cancelled, const QString &message)
+{
+    Q_UNUSED(cancelled);
+    for (QWidget *w : {static_cast<QWidget *>(m_detectLabel), static_cast<QWidget *>(m_detectProgress),
+                       static_cast<QWidget *>(m_detectCancel)})
+        w->hide();
+    m_detectAction->setEnabled(true);
+    statusBar()->showMessage(message, 20000);
+    if (ok && hasCase()) {
+        m_findings->reload();
+        m_graph->openCase(m_casePath); // findings and campaigns changed: build the graph again
+    }
+    emit detectionFinished(ok);
+    if (m_detectAgain && hasCase()) {
+        m_detectAgain = false;
+        runDetection();
+    }
+}
+
+bool MainWindow::addToTuning(const QString &key, const QString &value, QString *error)
+{
+    if (!hasCase() || value.isEmpty())
+        return false;
+    const QString file = tuningPath();
+    std::string base;
+    if (!QFileInfo::exists(file)) {
+        if (const auto run = FindingStore(m_case).latestRun())
+            base = run->tuning;
+    }
+    bool added = false;
+    std::string why;
+    if (!addTuningListEntry(file.toStdString(), key.toStdString(), value.toStdString(), base, &added, &why)) {
+        if (error)
+            *error = qstr(why);
+        showError(QStringLiteral("Tuning"), qstr(why));
+        return false;
+    }
+    const QString what = QStringLiteral("%1 %2 %3 in %4").arg(value, added ? QStringLiteral("added to") : QStringLiteral("already in"), key,
+                                                              QFileInfo(file).fileName());
+    if (runDetection())
+        statusBar()->showMessage(what + QStringLiteral(" · detection runs again"), 15000);
+    else
+        statusBar()->showMessage(what, 15000);
+    return true;
+}
+
+void MainWindow::showUserPage(const QString &user)
+{
+    if (QDockWidget *dock = panel(QStringLiteral("userpage"))) {
+        dock->show();
+        dock->raise();
+    }
+    if (!user.isEmpty())
+        m_userPage->showUser(user);
+}
+
+void MainWindow::activateEvent(qint64 eventId)
+{
+    // An evidence row of what is selected: the table moves to it, the selection stays.
+    if (m_selection->current().eventIds.contains(eventId)) {
+        m_record->showRecord(m_case, eventId);
+        m_events->selectEventWhenListed(eventId);
+        return;
+    }
+    m_selection->select(Selection::forEvent(eventId), nullptr);
+    m_record->showRecord(m_case, eventId);
+}
+
+void MainWindow::requestSelection(const Selection &selection, const QObject *origin)
+{
+    // A finding or incident named by a link: through its row, which knows its user, time and
+    // evidence.
+    if ((selection.kind == Selection::Kind::Finding || selection.kind == Selection::Kind::Incident)
+        && m_findings->selectFingerprint(selection.key))
+        return;
+    m_selection->select(selection, origin);
 }
 
 } // namespace mp::ui

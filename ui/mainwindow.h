@@ -24,13 +24,17 @@ struct ImportReport;
 
 namespace mp::ui {
 
+class DetailsPanel;
+class DetectionRunner;
 class EventsPanel;
+class FindingsPanel;
 class GraphPanel;
 class ImportLogModel;
 class ImportRunner;
 class RecordView;
 class SelectionHub;
 class SourceTableModel;
+class UserPage;
 struct Selection;
 struct ImportProgress;
 
@@ -63,7 +67,8 @@ public:
     ~MainWindow() override;
 
     // Saved layouts carry this version; bump it when a change makes old layouts meaningless.
-    static constexpr int kLayoutVersion = 1;
+    // 2: the Findings, Details and User page panels.
+    static constexpr int kLayoutVersion = 2;
     static constexpr int kMaxRecentCases = 8;
 
     bool openCase(const QString &path, QString *error = nullptr);
@@ -103,11 +108,25 @@ public:
     QTableView *sourcesView() const { return m_sourcesView; }
     QString statusText() const; // the status bar's labels, for tests
 
+    // Findings, detection, triage and the per-user page.
+    FindingsPanel *findingsPanel() const { return m_findings; }
+    DetailsPanel *detailsPanel() const { return m_details; }
+    UserPage *userPage() const { return m_userPage; }
+    DetectionRunner *detectionRunner() const { return m_detection; }
+    // Runs detection over the open case off the GUI thread (default profile, the case's tuning
+    // file, else the tuning of the last run); false when it cannot start now.
+    bool runDetection();
+    // Adds a value to a list setting of the case's tuning file and runs detection again.
+    bool addToTuning(const QString &key, const QString &value, QString *error = nullptr);
+    QString tuningPath() const;
+    void showUserPage(const QString &user);
+
 signals:
     void caseOpened(const QString &path);
     void caseClosed();
     void eventsShown(qint64 matches, qint64 total);
     void importFinished(const mp::ImportReport &report, bool cancelled);
+    void detectionFinished(bool ok);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -131,6 +150,10 @@ private:
     void onEventSelected(qint64 eventId);
     void onSelectionChanged(const Selection &selection, const QObject *origin);
     void updateNavigationActions();
+    void createFindingPanels();
+    void onDetectionFinished(bool ok, bool cancelled, const QString &message);
+    void activateEvent(qint64 eventId);
+    void requestSelection(const Selection &selection, const QObject *origin);
 
     void newCaseDialog();
     void openCaseDialog();
@@ -175,6 +198,16 @@ private:
     QPushButton *m_cancelButton = nullptr;
     QLabel *m_geoLabel = nullptr;
     bool m_eventsShown = false;
+
+    FindingsPanel *m_findings = nullptr;
+    DetailsPanel *m_details = nullptr;
+    UserPage *m_userPage = nullptr;
+    DetectionRunner *m_detection = nullptr;
+    QAction *m_detectAction = nullptr;
+    QLabel *m_detectLabel = nullptr;
+    QProgressBar *m_detectProgress = nullptr;
+    QPushButton *m_detectCancel = nullptr;
+    bool m_detectAgain = false; // an import finished while detection ran: run once more
 };
 
 } // namespace mp::ui

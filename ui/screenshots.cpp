@@ -2,9 +2,13 @@
 
 #include "ui/eventspanel.h"
 #include "ui/eventtablemodel.h"
+#include "ui/findingsmodel.h"
+#include "ui/findingspanel.h"
 #include "ui/graphpanel.h"
 #include "ui/graphview.h"
 #include "ui/mainwindow.h"
+#include "ui/textformat.h"
+#include "ui/userpage.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
@@ -13,6 +17,7 @@
 #include <QPixmap>
 #include <QTableView>
 #include <QThread>
+#include <QTreeView>
 
 namespace mp::ui {
 
@@ -46,6 +51,44 @@ int tellingRow(const EventTableModel &model)
     return failure >= 0 ? failure : (model.rowCount() > 0 ? 0 : -1);
 }
 
+// The story to show: the incident with the highest score, and in it the most severe finding
+// (the highest score among equals). Null when the case has no incident.
+const StoredIncident *mainIncident(const FindingsSnapshot &s)
+{
+    const StoredIncident *best = nullptr;
+    for (const StoredIncident &i : s.incidents) {
+        if (!best || i.incident.score > best->incident.score)
+            best = &i;
+    }
+    return best;
+}
+
+const StoredFinding *tellingFinding(const FindingsSnapshot &s, const StoredIncident *incident)
+{
+    const StoredFinding *best = nullptr;
+    for (const StoredFinding &f : s.findings) {
+        if (incident && f.finding.incidentId != incident->id)
+            continue;
+        if (!f.finding.suppressedBy.empty())
+            continue;
+        if (!best || f.finding.severity > best->finding.severity
+            || (f.finding.severity == best->finding.severity && f.finding.score > best->finding.score))
+            best = &f;
+    }
+    return best;
+}
+
+bool save(QWidget &widget, const QString &path, QStringList &written, QString *error)
+{
+    if (!widget.grab().save(path)) {
+        if (error)
+            *error = QStringLiteral("%1: cannot write").arg(path);
+        return false;
+    }
+    written << path;
+    return true;
+}
+
 } // namespace
 
 QStringList takeScreenshots(MainWindow &window, const QString &dir, QString *error, int timeoutMs)
@@ -67,14 +110,35 @@ QStringList takeScreenshots(MainWindow &window, const QString &dir, QString *err
     events->view()->setFocus();
     waitUntilIdle(window, timeoutMs);
 
-    const QString path = QDir(dir).filePath(QStringLiteral("workspace.png"));
-    if (!window.grab().save(path)) {
-        if (error)
-            *error = QStringLiteral("%1: cannot write").arg(path);
+    if (!save(window, QDir(dir).filePath(QStringLiteral("workspace.png")), written, error))
         return written;
-    }
-    written << path;
 
+    // The workspace with the main story's most telling finding selected: the findings, the
+    // events narrowed to it with its first evidence row selected, its details and record.
+    const FindingsSnapshot &findings = window.findingsPanel()->model()->snapshot();
+    const StoredIncident *incident = mainIncident(findings);
+    if (const StoredFinding *finding = tellingFinding(findings, incident)) {
+        window.findingsPanel()->selectFingerprint(qstr(finding->finding.fingerprint));
+        waitUntilIdle(window, timeoutMs);
+        window.findingsPanel()->view()->setFocus();
+        if (!save(window, QDir(dir).filePath(QStringLiteral("findings.png")), written, error))
+            return written;
+    }
+
+    // The main victim's page, on a page of its own size.
+    if (incident) {
+        window.showUserPage(qstr(incident->incident.user));
+        waitUntilIdle(window, timeoutMs);
+        QDockWidget *dock = window.panel(QStringLiteral("userpage"));
+        const bool wasFloating = dock->isFloating();
+        dock->setFloating(true);
+        dock->resize(1280, 1400);
+        QCoreApplication::processEvents();
+        const bool ok = save(*window.userPage(), QDir(dir).filePath(QStringLiteral("user.png")), written, error);
+        dock->setFloating(wasFloating);
+        if (!ok)
+            return written;
+    }
     // The graph, on its own at a readable size: its dock floated out for the picture and put
     // back after.
     if (QDockWidget *dock = window.panel(QStringLiteral("graph")); dock && window.graphPanel()->graph()) {

@@ -6,6 +6,7 @@
 #include "util/jsonwriter.h"
 #include "util/timeparse.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -24,7 +25,9 @@ const char *kDetectHelp =
     "Options:\n"
     "  --profile NAME   default: the detectors this tool recommends (the default)\n"
     "                   seed: the seed's Sentinel rule branch by branch, to reproduce SIEM alerts\n"
-    "  --tuning FILE    trusted networks, service and admin accounts, thresholds (docs/tuning.md)\n"
+    "  --tuning FILE    trusted networks, service and admin accounts, thresholds (docs/tuning.md);\n"
+    "                   without it, the case's own CASE.tuning.json (x.mpcase: x.tuning.json)\n"
+    "                   when it exists\n"
     "  --json           one object {\"findings\":[...], \"incidents\":[...]}\n";
 
 void writeTime(JsonWriter &w, std::string_view key, std::int64_t ms)
@@ -61,7 +64,16 @@ int detectCommand(const std::vector<std::string> &argv, std::ostream &out, std::
     }
     DetectionOptions options;
     options.profile = *profile;
-    if (const auto path = args.value("--tuning")) {
+    // Without --tuning, the case's own tuning file (the one the workspace writes) when there is one.
+    std::optional<std::string> tuningPath = args.value("--tuning");
+    if (!tuningPath) {
+        const std::string own = caseTuningPath(args.positional().front());
+        if (QFileInfo::exists(QString::fromStdString(own))) {
+            err << "mailpivot detect: tuning: " << own << '\n';
+            tuningPath = own;
+        }
+    }
+    if (const auto &path = tuningPath) {
         std::string error;
         auto tuning = Tuning::load(*path, &error);
         if (!tuning) {

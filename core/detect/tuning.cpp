@@ -3,10 +3,13 @@
 #include "util/jsonwriter.h"
 #include "util/strings.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSaveFile>
 
 #include <algorithm>
 #include <charconv>
@@ -327,6 +330,79 @@ std::optional<Tuning> Tuning::load(const std::string &path, std::string *error)
     if (!t)
         setError(error, path + ": " + why);
     return t;
+}
+
+std::string caseTuningPath(const std::string &casePath)
+{
+    const QFileInfo info(QString::fromStdString(casePath));
+    const QString base = info.suffix().compare(QLatin1String("mpcase"), Qt::CaseInsensitive) == 0
+                             ? info.completeBaseName()
+                             : info.fileName();
+    return info.dir().filePath(base + QStringLiteral(".tuning.json")).toStdString();
+}
+
+bool addTuningListEntry(const std::string &path, std::string_view key, const std::string &value,
+                        std::string_view base, bool *added, std::string *error)
+{
+    if (added)
+        *added = false;
+    const QString qkey = QString::fromUtf8(key.data(), static_cast<qsizetype>(key.size()));
+    if (std::none_of(std::begin(kKnownKeys), std::end(kKnownKeys), [&](const char *k) { return key == k; })) {
+        setError(error, "unknown setting '" + std::string(key) + "'");
+        return false;
+    }
+    QByteArray text;
+    QFile existing(QString::fromStdString(path));
+    if (existing.exists()) {
+        if (!existing.open(QIODevice::ReadOnly)) {
+            setError(error, path + ": " + existing.errorString().toStdString());
+            return false;
+        }
+        text = existing.readAll();
+        existing.close();
+        if (text.startsWith("\xEF\xBB\xBF"))
+            text.remove(0, 3);
+    } else {
+        text = QByteArray(base.data(), static_cast<qsizetype>(base.size()));
+    }
+    QJsonObject object;
+    if (!text.trimmed().isEmpty()) {
+        QJsonParseError parseError;
+        const QJsonDocument doc = QJsonDocument::fromJson(text, &parseError);
+        if (!doc.isObject()) {
+            // Never overwrite a file the analyst has to fix by hand.
+            setError(error, path + ": not a JSON object (" + parseError.errorString().toStdString() + "); fix it first");
+            return false;
+        }
+        object = doc.object();
+    }
+    const QJsonValue current = object.value(qkey);
+    if (!current.isUndefined() && !current.isNull() && !current.isArray()) {
+        setError(error, path + ": " + std::string(key) + " is not a list; fix it first");
+        return false;
+    }
+    QJsonArray list = current.toArray();
+    const QString qvalue = QString::fromStdString(value).trimmed();
+    for (const QJsonValue item : list) {
+        if (item.toString().compare(qvalue, Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    list.append(qvalue);
+    object.insert(qkey, list);
+    const QByteArray out = QJsonDocument(object).toJson(QJsonDocument::Indented);
+    std::string why;
+    if (!Tuning::parse(std::string_view(out.constData(), static_cast<std::size_t>(out.size())), &why)) {
+        setError(error, path + ": the result would not be valid tuning: " + why);
+        return false;
+    }
+    QSaveFile file(QString::fromStdString(path));
+    if (!file.open(QIODevice::WriteOnly) || file.write(out) != out.size() || !file.commit()) {
+        setError(error, path + ": " + file.errorString().toStdString());
+        return false;
+    }
+    if (added)
+        *added = true;
+    return true;
 }
 
 } // namespace mp

@@ -59,4 +59,17 @@ struct Tuning
     static std::optional<Tuning> load(const std::string &path, std::string *error);
 };
 
+// The tuning file of a case: next to it and named after it ("x.mpcase" -> "x.tuning.json").
+// The workspace writes it ("trust this network", "this is a service account"); `mailpivot detect`
+// reads it when no --tuning is given.
+std::string caseTuningPath(const std::string &casePath);
+
+// Adds `value` to the list setting `key` ("trusted_networks", "service_accounts", ...) of the
+// tuning file at `path`, keeping every other setting and the comment as they are. A missing file
+// is created from `base` (any tuning JSON, e.g. the canonical tuning of the last run; empty for
+// none). The result must still parse as tuning, or nothing is written. *added is false when the
+// value was already listed (the file is left alone).
+bool addTuningListEntry(const std::string &path, std::string_view key, const std::string &value,
+                        std::string_view base, bool *added, std::string *error);
+
 } // namespace mp

@@ -247,11 +247,24 @@ std::vector<DetectionRun> FindingStore::runs()
 
 std::vector<StoredFinding> FindingStore::findings()
 {
+    return readFindings(nullptr);
+}
+
+std::vector<StoredFinding> FindingStore::findingsOfUser(const std::string &user)
+{
+    return readFindings(&user);
+}
+
+std::vector<StoredFinding> FindingStore::readFindings(const std::string *user)
+{
     std::vector<StoredFinding> result;
+    const std::string where = user ? " WHERE f.user = ?" : "";
     Statement s(m_db, "SELECT f.id, f.position, f.detector, f.severity, f.score, f.user, f.ips, "
                       "f.first_time, f.last_time, f.summary, f.details, f.suppressed_by, f.incident_id, "
                       "f.fingerprint, t.state, t.note, t.updated_at FROM findings f "
-                      "LEFT JOIN triage t ON t.fingerprint = f.fingerprint ORDER BY f.position");
+                      "LEFT JOIN triage t ON t.fingerprint = f.fingerprint" + where + " ORDER BY f.position");
+    if (user)
+        s.bind(1, *user, false);
     while (s.step()) {
         StoredFinding sf;
         sf.id = s.int64(0);
@@ -282,7 +295,9 @@ std::vector<StoredFinding> FindingStore::findings()
     // Evidence ids in one pass rather than one query per finding.
     std::size_t i = 0;
     Statement e(m_db, "SELECT fe.finding_id, fe.event_id FROM finding_evidence fe "
-                      "JOIN findings f ON f.id = fe.finding_id ORDER BY f.position, fe.position");
+                      "JOIN findings f ON f.id = fe.finding_id" + where + " ORDER BY f.position, fe.position");
+    if (user)
+        e.bind(1, *user, false);
     while (e.step()) {
         const std::int64_t findingId = e.int64(0);
         while (i < result.size() && result[i].id != findingId)

@@ -127,6 +127,8 @@ public:
 
     // The findings of the latest run, in run order, with their triage.
     std::vector<StoredFinding> findings();
+    // The same for one user only (index findings_user): the per-user page of a large case.
+    std::vector<StoredFinding> findingsOfUser(const std::string &user);
     std::vector<EvidenceEvent> evidence(std::int64_t findingId);
     // The incidents of the latest run, in order, with their triage (keyed by their fingerprint).
     std::vector<StoredIncident> incidents();
@@ -138,6 +140,8 @@ public:
     std::optional<Triage> triage(const std::string &fingerprint);
 
 private:
+    std::vector<StoredFinding> readFindings(const std::string *user);
+
     Database &m_db;
 };
 

@@ -40,6 +40,7 @@ class TestFindingStore : public QObject
 private slots:
     void caseHasDetectionSchema();
     void runReplacesPreviousFindings();
+    void findingsOfOneUser();
     void triageSurvivesRerun();
     void suppressedFindingIsKeptAndMarked_data();
     void suppressedFindingIsKeptAndMarked();
@@ -87,6 +88,31 @@ void TestFindingStore::runReplacesPreviousFindings()
     QCOMPARE(runs.back().engineVersion, std::string(kDetectionEngineVersion));
     QVERIFY(runs.back().tuning.find("\"bulk_send_threshold\":50") != std::string::npos);
     QCOMPARE(store.latestRun()->id, runs.back().id);
+}
+
+void TestFindingStore::findingsOfOneUser()
+{
+    DetectCase c;
+    story(c);
+    QVERIFY(c.detectAndStore().ok);
+    FindingStore store(c.store());
+    const auto all = store.findings();
+    const auto alice = store.findingsOfUser(kAlice);
+    QVERIFY(alice.size() >= 3);
+    QVERIFY(alice.size() < all.size());
+    // The same rows as in the whole list, in the same order, with their evidence.
+    std::size_t next = 0;
+    for (const StoredFinding &f : all) {
+        if (f.finding.user != kAlice)
+            continue;
+        QVERIFY(next < alice.size());
+        QCOMPARE(alice[next].id, f.id);
+        QCOMPARE(alice[next].finding.evidence, f.finding.evidence);
+        QVERIFY(!alice[next].finding.evidence.empty());
+        ++next;
+    }
+    QCOMPARE(next, alice.size());
+    QVERIFY(store.findingsOfUser("nobody@contoso.com").empty());
 }
 
 void TestFindingStore::triageSurvivesRerun()
