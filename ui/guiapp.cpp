@@ -34,7 +34,7 @@ const char *guiHelp()
            "Opens the investigator's window, on CASE when given (as 'mailpivot CASE' does).\n\n"
            "Options:\n"
            "  --screenshot DIR  render the main views of CASE to PNG files in DIR and exit\n"
-           "                    (workspace.png); needs no display\n";
+           "                    (workspace.png, timeline.png, map.png); needs no display\n";
 }
 
 std::optional<GuiOptions> parseGuiArguments(const std::vector<std::string> &args, std::string *error)

@@ -10,10 +10,12 @@
 #include "ui/importlogmodel.h"
 #include "ui/importrunner.h"
 #include "ui/itemroles.h"
+#include "ui/mappanel.h"
 #include "ui/recordview.h"
 #include "ui/selection.h"
 #include "ui/sourcetablemodel.h"
 #include "ui/textformat.h"
+#include "ui/timelinepanel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -158,6 +160,18 @@ void MainWindow::createPanels()
     for (const int c : {SourceTableModel::File, SourceTableModel::Sha256, SourceTableModel::Path})
         m_sourcesView->setItemDelegateForColumn(c, new ElideMiddleDelegate(m_sourcesView));
 
+    // Timeline and map follow the selection and read the case on their own connections.
+    m_timeline = new TimelinePanel(m_selection, this);
+    m_map = new MapPanel(m_selection, this);
+    if (!m_options.geoDataDir.isEmpty() && m_options.geoDataDir != QStringLiteral("-"))
+        m_map->setDataDir(m_options.geoDataDir);
+    connect(this, &MainWindow::caseOpened, m_timeline, &TimelinePanel::openCase);
+    connect(this, &MainWindow::caseOpened, m_map, &MapPanel::openCase);
+    connect(this, &MainWindow::caseClosed, m_timeline, &TimelinePanel::closeCase);
+    connect(this, &MainWindow::caseClosed, m_map, &MapPanel::closeCase);
+    connect(this, &MainWindow::importFinished, m_timeline, &TimelinePanel::reload);
+    connect(this, &MainWindow::importFinished, m_map, &MapPanel::reload);
+
     connect(m_events, &EventsPanel::eventSelected, this, &MainWindow::onEventSelected);
     connect(m_events->model(), &EventTableModel::queryStarted, this, [this] {
         if (m_countLabel && m_eventsShown)
@@ -206,13 +220,22 @@ void MainWindow::resetLayout()
         log = addPanel(QStringLiteral("importlog"), QStringLiteral("Import log"), m_importLogView, Qt::BottomDockWidgetArea);
         sources = addPanel(QStringLiteral("sources"), QStringLiteral("Sources"), m_sourcesView, Qt::BottomDockWidgetArea);
     }
-    for (QDockWidget *d : {record, log, sources}) {
+    QDockWidget *timeline = panel(QStringLiteral("timeline"));
+    QDockWidget *map = panel(QStringLiteral("map"));
+    if (!timeline) {
+        timeline = addPanel(QStringLiteral("timeline"), QStringLiteral("Timeline"), m_timeline, Qt::TopDockWidgetArea);
+        map = addPanel(QStringLiteral("map"), QStringLiteral("Map"), m_map, Qt::RightDockWidgetArea);
+    }
+    for (QDockWidget *d : {record, log, sources, timeline, map}) {
         d->setFloating(false);
         d->show();
     }
     addDockWidget(Qt::RightDockWidgetArea, record);
     addDockWidget(Qt::BottomDockWidgetArea, log);
     splitDockWidget(log, sources, Qt::Horizontal);
+    // The timeline above the events it filters; the map under the record.
+    addDockWidget(Qt::TopDockWidgetArea, timeline);
+    splitDockWidget(record, map, Qt::Vertical);
     // Dock sizes only hold once the window is laid out at its real size.
     m_defaultSizesPending = true;
     if (isVisible())
@@ -240,6 +263,10 @@ void MainWindow::applyDefaultDockSizes()
     log->setMinimumHeight(0);
     log->setMaximumHeight(QWIDGETSIZE_MAX);
     resizeDocks({log, sources}, {bottomWidth * 56 / 100, bottomWidth * 44 / 100}, Qt::Horizontal);
+    if (QDockWidget *timeline = panel(QStringLiteral("timeline")))
+        resizeDocks({timeline}, {height() * 30 / 100}, Qt::Vertical);
+    if (QDockWidget *map = panel(QStringLiteral("map")))
+        resizeDocks({record, map}, {height() * 40 / 100, height() * 60 / 100}, Qt::Vertical);
     QCoreApplication::processEvents();
 }
 
@@ -722,7 +749,7 @@ void MainWindow::updateNavigationActions()
 bool MainWindow::isIdle() const
 {
     return !m_importer->isRunning() && !m_events->model()->isBusy() && !m_geoLoad.isRunning()
-           && (!hasCase() || m_eventsShown);
+           && !m_timeline->isBusy() && !m_map->isBusy() && (!hasCase() || m_eventsShown);
 }
 
 // --- settings and window events -------------------------------------------------------------

@@ -25,6 +25,8 @@ struct ImportReport;
 namespace mp::ui {
 
 class EventsPanel;
+class MapPanel;
+class TimelinePanel;
 class ImportLogModel;
 class ImportRunner;
 class RecordView;
@@ -91,6 +93,8 @@ public:
     bool isIdle() const;
 
     EventsPanel *eventsPanel() const { return m_events; }
+    TimelinePanel *timelinePanel() const { return m_timeline; }
+    MapPanel *mapPanel() const { return m_map; }
     RecordView *recordView() const { return m_record; }
     ImportLogModel *importLog() const { return m_importLog; }
     SourceTableModel *sources() const { return m_sources; }
@@ -147,6 +151,8 @@ private:
     std::shared_ptr<const GeoDb> m_geo;
 
     EventsPanel *m_events = nullptr;
+    TimelinePanel *m_timeline = nullptr;
+    MapPanel *m_map = nullptr;
     RecordView *m_record = nullptr;
     ImportLogModel *m_importLog = nullptr;
     SourceTableModel *m_sources = nullptr;

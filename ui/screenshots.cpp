@@ -3,10 +3,14 @@
 #include "ui/eventspanel.h"
 #include "ui/eventtablemodel.h"
 #include "ui/mainwindow.h"
+#include "ui/selection.h"
+#include "store/casestore.h"
+#include "store/findingstore.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QDockWidget>
 #include <QPixmap>
 #include <QTableView>
 #include <QThread>
@@ -43,6 +47,48 @@ int tellingRow(const EventTableModel &model)
     return failure >= 0 ? failure : (model.rowCount() > 0 ? 0 : -1);
 }
 
+// The user of the case's most serious incident, else of its worst finding: the story to show.
+QString mainVictim(const QString &casePath)
+{
+    CaseStore store;
+    std::string error;
+    if (!store.open(casePath.toStdString(), false, &error))
+        return {};
+    FindingStore findings(store);
+    const StoredIncident *worst = nullptr;
+    const std::vector<StoredIncident> incidents = findings.incidents();
+    for (const StoredIncident &i : incidents) {
+        if (!worst || i.incident.score > worst->incident.score)
+            worst = &i;
+    }
+    if (worst)
+        return QString::fromStdString(worst->incident.user);
+    const StoredFinding *top = nullptr;
+    const std::vector<StoredFinding> all = findings.findings();
+    for (const StoredFinding &f : all) {
+        if (f.finding.suppressedBy.empty() && (!top || f.finding.score > top->finding.score))
+            top = &f;
+    }
+    return top ? QString::fromStdString(top->finding.user) : QString();
+}
+
+// A panel on its own at a size where it reads well, floated for the grab and docked again.
+bool grabPanel(MainWindow &window, const QString &id, QSize size, const QString &path, int timeoutMs)
+{
+    QDockWidget *dock = window.panel(id);
+    if (!dock)
+        return false;
+    const bool wasFloating = dock->isFloating();
+    dock->show();
+    dock->setFloating(true);
+    dock->resize(size);
+    waitUntilIdle(window, timeoutMs);
+    QCoreApplication::processEvents();
+    const bool saved = dock->widget()->grab().save(path);
+    dock->setFloating(wasFloating);
+    return saved;
+}
+
 } // namespace
 
 QStringList takeScreenshots(MainWindow &window, const QString &dir, QString *error, int timeoutMs)
@@ -71,6 +117,22 @@ QStringList takeScreenshots(MainWindow &window, const QString &dir, QString *err
         return written;
     }
     written << path;
+
+    // Timeline and map on the main victim's story.
+    if (const QString victim = mainVictim(window.casePath()); !victim.isEmpty()) {
+        window.selection()->select(Selection::forUser(victim));
+        waitUntilIdle(window, timeoutMs);
+    }
+    for (const auto &[id, size] : {std::pair{QStringLiteral("timeline"), QSize(1500, 620)},
+                                   std::pair{QStringLiteral("map"), QSize(1400, 760)}}) {
+        const QString file = QDir(dir).filePath(id + QStringLiteral(".png"));
+        if (!grabPanel(window, id, size, file, timeoutMs)) {
+            if (error)
+                *error = QStringLiteral("%1: cannot write").arg(file);
+            return written;
+        }
+        written << file;
+    }
     return written;
 }
 
