@@ -153,6 +153,9 @@ public:
             return false;
         }
         std::string_view type;
+        element typeElement;
+        if (g["type"].get(typeElement) == simdjson::SUCCESS && typeElement.is_null())
+            return true; // a null geometry: an object with no shape
         if (g["type"].get(type) != simdjson::SUCCESS) {
             *error = "a geometry has no type";
             return false;
