@@ -233,9 +233,9 @@ void MainWindow::resetLayout()
     addDockWidget(Qt::RightDockWidgetArea, record);
     addDockWidget(Qt::BottomDockWidgetArea, log);
     splitDockWidget(log, sources, Qt::Horizontal);
-    // The timeline above the events it filters; the map under the record.
+    // Timeline and map above the events they filter, side by side.
     addDockWidget(Qt::TopDockWidgetArea, timeline);
-    splitDockWidget(record, map, Qt::Vertical);
+    splitDockWidget(timeline, map, Qt::Horizontal);
     // Dock sizes only hold once the window is laid out at its real size.
     m_defaultSizesPending = true;
     if (isVisible())
@@ -263,10 +263,10 @@ void MainWindow::applyDefaultDockSizes()
     log->setMinimumHeight(0);
     log->setMaximumHeight(QWIDGETSIZE_MAX);
     resizeDocks({log, sources}, {bottomWidth * 56 / 100, bottomWidth * 44 / 100}, Qt::Horizontal);
-    if (QDockWidget *timeline = panel(QStringLiteral("timeline")))
-        resizeDocks({timeline}, {height() * 30 / 100}, Qt::Vertical);
-    if (QDockWidget *map = panel(QStringLiteral("map")))
-        resizeDocks({record, map}, {height() * 40 / 100, height() * 60 / 100}, Qt::Vertical);
+    if (QDockWidget *timeline = panel(QStringLiteral("timeline")); timeline && panel(QStringLiteral("map"))) {
+        resizeDocks({timeline}, {height() * 32 / 100}, Qt::Vertical);
+        resizeDocks({timeline, panel(QStringLiteral("map"))}, {bottomWidth * 62 / 100, bottomWidth * 38 / 100}, Qt::Horizontal);
+    }
     QCoreApplication::processEvents();
 }
 

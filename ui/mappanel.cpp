@@ -12,7 +12,8 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QSplitter>
-#include <QTreeWidget>
+#include <QStandardItemModel>
+#include <QTreeView>
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
@@ -45,7 +46,8 @@ MapPanel::MapPanel(SelectionHub *hub, QWidget *parent)
     : QWidget(parent)
     , m_hub(hub)
     , m_view(new MapView(this))
-    , m_list(new QTreeWidget(this))
+    , m_list(new QTreeView(this))
+    , m_listModel(new QStandardItemModel(0, 3, this))
     , m_header(new QLabel(this))
     , m_dataDir(QString::fromStdString(GeoDb::defaultDataDir()))
 {
@@ -53,8 +55,9 @@ MapPanel::MapPanel(SelectionHub *hub, QWidget *parent)
     m_header->setTextFormat(Qt::PlainText);
     m_header->setWordWrap(true);
     m_header->setContentsMargins(6, 2, 6, 2);
-    m_list->setColumnCount(3);
-    m_list->setHeaderLabels({QStringLiteral("Where"), QStringLiteral("Sign-ins"), QStringLiteral("Failed")});
+    m_listModel->setHorizontalHeaderLabels({QStringLiteral("Where"), QStringLiteral("Sign-ins"), QStringLiteral("Failed")});
+    m_list->setModel(m_listModel);
+    m_list->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_list->setRootIsDecorated(true);
     m_list->setUniformRowHeights(true);
     m_list->setAlternatingRowColors(true);
@@ -63,7 +66,7 @@ MapPanel::MapPanel(SelectionHub *hub, QWidget *parent)
     m_list->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     m_list->header()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
     m_list->setToolTip(QStringLiteral("Click: select these sign-ins in every view"));
-    m_list->setMinimumWidth(fontMetrics().horizontalAdvance(QLatin1Char('M')) * 26);
+    m_list->setMinimumWidth(fontMetrics().horizontalAdvance(QLatin1Char('M')) * 12);
 
     auto *splitter = m_splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(m_view);
@@ -78,8 +81,8 @@ MapPanel::MapPanel(SelectionHub *hub, QWidget *parent)
     layout->addWidget(splitter, 1);
 
     connect(m_view, &MapView::placeClicked, this, &MapPanel::onPlaceClicked);
-    connect(m_list, &QTreeWidget::itemClicked, this, [this](QTreeWidgetItem *item) { onItemActivated(item); });
-    connect(m_list, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) { onItemActivated(item); });
+    connect(m_list, &QTreeView::clicked, this, &MapPanel::onItemActivated);
+    connect(m_list, &QTreeView::activated, this, &MapPanel::onItemActivated);
     connect(m_hub, &SelectionHub::selectionChanged, this, &MapPanel::onSelectionChanged);
     loadWorld();
     updateHeader();
@@ -95,7 +98,7 @@ void MapPanel::resizeEvent(QResizeEvent *event)
 {
     QWidget::resizeEvent(event);
     // The list beside a wide map, under a tall one.
-    m_splitter->setOrientation(width() >= height() * 1.25 ? Qt::Horizontal : Qt::Vertical);
+    m_splitter->setOrientation(width() >= 760 && width() >= height() * 1.25 ? Qt::Horizontal : Qt::Vertical);
 }
 
 QSize MapPanel::sizeHint() const
@@ -159,7 +162,7 @@ void MapPanel::closeCase()
     m_hasRequest = false;
     m_data.reset();
     m_view->setSignIns(nullptr);
-    m_list->clear();
+    m_listModel->removeRows(0, m_listModel->rowCount());
     updateHeader();
 }
 
@@ -237,57 +240,68 @@ void MapPanel::onLoaded(std::shared_ptr<const SignInMap> data)
 
 void MapPanel::fillList()
 {
-    m_list->clear();
+    m_listModel->removeRows(0, m_listModel->rowCount());
     if (!m_data)
         return;
     const auto group = [this](const QString &title) {
-        auto *item = new QTreeWidgetItem(m_list, {title});
-        QFont f = item->font(0);
+        auto *item = new QStandardItem(title);
+        QFont f = item->font();
         f.setBold(true);
-        item->setFont(0, f);
-        item->setFirstColumnSpanned(true);
-        item->setFlags(Qt::ItemIsEnabled);
+        item->setFont(f);
+        item->setSelectable(false);
+        m_listModel->appendRow(item);
         return item;
     };
+    // A row of the list: what it is goes with its first cell.
+    const auto entry = [](QStandardItem *parent, EntryKind kind, std::size_t index, const QString &text,
+                          const QString &count = {}, const QString &failed = {}) {
+        auto *first = new QStandardItem(text);
+        first->setData(kind, kKindRole);
+        first->setData(static_cast<int>(index), kIndexRole);
+        auto *second = new QStandardItem(count);
+        auto *third = new QStandardItem(failed);
+        second->setData(int(Qt::AlignRight | Qt::AlignVCenter), Qt::TextAlignmentRole);
+        third->setData(int(Qt::AlignRight | Qt::AlignVCenter), Qt::TextAlignmentRole);
+        parent->appendRow({first, second, third});
+        return first;
+    };
     if (!m_data->legs.empty()) {
-        QTreeWidgetItem *legs = group(QStringLiteral("Impossible travel (%1)").arg(m_data->legs.size()));
+        QStandardItem *legs = group(QStringLiteral("Impossible travel (%1)").arg(m_data->legs.size()));
         for (std::size_t i = 0; i < m_data->legs.size(); ++i) {
             const TravelLeg &leg = m_data->legs[i];
-            auto *item = new QTreeWidgetItem(legs, {QStringLiteral("%1 → %2: %3 km at %4 km/h")
-                                                        .arg(qstr(leg.fromPlace), qstr(leg.toPlace),
-                                                             formatCount(std::llround(leg.distanceKm)),
-                                                             formatCount(std::llround(leg.speedKmh)))});
-            item->setToolTip(0, QStringLiteral("%1: %2 – %3 UTC").arg(qstr(leg.user), formatTimeUtc(leg.fromMs), formatTimeUtc(leg.toMs)).toHtmlEscaped());
-            item->setForeground(0, QColor(0xb7, 0x1c, 0x1c));
-            item->setData(0, kKindRole, LegEntry);
-            item->setData(0, kIndexRole, static_cast<int>(i));
+            QStandardItem *item = entry(legs, LegEntry, i,
+                                        QStringLiteral("%1 → %2: %3 km at %4 km/h")
+                                            .arg(qstr(leg.fromPlace), qstr(leg.toPlace),
+                                                 formatCount(std::llround(leg.distanceKm)), formatCount(std::llround(leg.speedKmh))));
+            item->setToolTip(QStringLiteral("%1: %2 – %3 UTC").arg(qstr(leg.user), formatTimeUtc(leg.fromMs), formatTimeUtc(leg.toMs)).toHtmlEscaped());
+            item->setForeground(QColor(0xb7, 0x1c, 0x1c));
         }
     }
-    QTreeWidgetItem *unplaced = m_data->unplaced.empty() ? nullptr : group(QStringLiteral("Not placed on the map (%1)").arg(m_data->unplaced.size()));
-    for (std::size_t i = 0; i < m_data->unplaced.size(); ++i) {
-        const UnplacedAddress &u = m_data->unplaced[i];
-        QString text = u.ip.empty() ? QStringLiteral("(no address)") : qstr(u.ip);
-        text += u.country.empty() ? QStringLiteral(" · location unknown") : QStringLiteral(" · %1, no coordinates").arg(qstr(u.country));
-        auto *item = new QTreeWidgetItem(unplaced, {text, formatCount(u.count)});
-        item->setToolTip(0, QStringLiteral("%1 – %2 UTC").arg(formatTimeUtc(u.firstMs), formatTimeUtc(u.lastMs)));
-        item->setData(0, kKindRole, UnplacedEntry);
-        item->setData(0, kIndexRole, static_cast<int>(i));
+    if (!m_data->unplaced.empty()) {
+        QStandardItem *unplaced = group(QStringLiteral("Not placed on the map (%1)").arg(m_data->unplaced.size()));
+        for (std::size_t i = 0; i < m_data->unplaced.size(); ++i) {
+            const UnplacedAddress &u = m_data->unplaced[i];
+            QString text = u.ip.empty() ? QStringLiteral("(no address)") : qstr(u.ip);
+            text += u.country.empty() ? QStringLiteral(" · location unknown") : QStringLiteral(" · %1, no coordinates").arg(qstr(u.country));
+            QStandardItem *item = entry(unplaced, UnplacedEntry, i, text, formatCount(u.count));
+            item->setToolTip(QStringLiteral("%1 – %2 UTC").arg(formatTimeUtc(u.firstMs), formatTimeUtc(u.lastMs)));
+        }
     }
-    QTreeWidgetItem *places = group(QStringLiteral("On the map (%1 places)").arg(m_data->places.size()));
+    QStandardItem *places = group(QStringLiteral("On the map (%1 places)").arg(m_data->places.size()));
     for (std::size_t i = 0; i < m_data->places.size(); ++i) {
         const SignInPlace &p = m_data->places[i];
-        auto *item = new QTreeWidgetItem(places, {placeText(p.city, p.country), formatCount(p.total()),
-                                                  p.failures ? formatCount(p.failures) : QString()});
+        QStandardItem *item = entry(places, PlaceEntry, i, placeText(p.city, p.country), formatCount(p.total()),
+                                    p.failures ? formatCount(p.failures) : QString());
         QStringList ips;
         for (const std::string &ip : p.ips)
             ips << qstr(ip);
-        item->setToolTip(0, ips.join(QStringLiteral(", ")).toHtmlEscaped());
+        item->setToolTip(ips.join(QStringLiteral(", ")).toHtmlEscaped());
         if (p.failures > p.successes)
-            item->setForeground(2, QColor(0xc6, 0x28, 0x28));
-        item->setData(0, kKindRole, PlaceEntry);
-        item->setData(0, kIndexRole, static_cast<int>(i));
+            m_listModel->itemFromIndex(item->index().siblingAtColumn(2))->setForeground(QColor(0xc6, 0x28, 0x28));
     }
     m_list->expandAll();
+    for (int row = 0; row < m_listModel->rowCount(); ++row)
+        m_list->setFirstColumnSpanned(row, QModelIndex(), true);
 }
 
 Selection MapPanel::selectionForPlace(int index) const
@@ -323,16 +337,19 @@ void MapPanel::onPlaceClicked(int index)
     m_hub->select(s, this);
 }
 
-void MapPanel::onItemActivated(QTreeWidgetItem *item)
+void MapPanel::onItemActivated(const QModelIndex &clicked)
 {
-    if (!item || !m_data)
+    if (!clicked.isValid() || !m_data)
         return;
-    const int index = item->data(0, kIndexRole).toInt();
-    switch (item->data(0, kKindRole).toInt()) {
+    const QModelIndex first = clicked.siblingAtColumn(0);
+    const int index = first.data(kIndexRole).toInt();
+    switch (first.data(kKindRole).toInt()) {
     case PlaceEntry:
         onPlaceClicked(index);
         break;
     case UnplacedEntry: {
+        if (index < 0 || index >= static_cast<int>(m_data->unplaced.size()))
+            return;
         const UnplacedAddress &u = m_data->unplaced[static_cast<std::size_t>(index)];
         if (u.ip.empty())
             return;
@@ -343,6 +360,8 @@ void MapPanel::onItemActivated(QTreeWidgetItem *item)
         break;
     }
     case LegEntry: {
+        if (index < 0 || index >= static_cast<int>(m_data->legs.size()))
+            return;
         const TravelLeg &leg = m_data->legs[static_cast<std::size_t>(index)];
         Selection s;
         s.kind = Selection::Kind::Finding;

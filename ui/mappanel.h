@@ -10,8 +10,9 @@
 
 class QLabel;
 class QSplitter;
-class QTreeWidget;
-class QTreeWidgetItem;
+class QModelIndex;
+class QStandardItemModel;
+class QTreeView;
 
 namespace mp::ui {
 
@@ -42,7 +43,8 @@ public:
 
     bool isBusy() const { return m_pending != 0 || m_worldPending; }
     MapView *view() const { return m_view; }
-    QTreeWidget *list() const { return m_list; }
+    QTreeView *list() const { return m_list; }
+    QStandardItemModel *listModel() const { return m_listModel; }
     const SignInMap *signIns() const { return m_data.get(); }
     QString headerText() const;
     // The selection a click on a place gives.
@@ -61,12 +63,13 @@ private:
     void onLoaded(std::shared_ptr<const SignInMap> data);
     void fillList();
     void onPlaceClicked(int index);
-    void onItemActivated(QTreeWidgetItem *item);
+    void onItemActivated(const QModelIndex &index);
     void updateHeader();
 
     SelectionHub *m_hub;
     MapView *m_view;
-    QTreeWidget *m_list;
+    QTreeView *m_list;
+    QStandardItemModel *m_listModel;
     QSplitter *m_splitter = nullptr;
     QLabel *m_header;
     QString m_dataDir;

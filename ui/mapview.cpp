@@ -211,7 +211,7 @@ MapView::MapView(QWidget *parent)
     setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     setViewportUpdateMode(QGraphicsView::BoundingRectViewportUpdate);
     setBackgroundBrush(QColor(0xf7, 0xf9, 0xfb));
-    setMinimumSize(240, 160);
+    setMinimumSize(160, 120);
 
     // The globe's outline in the projection: the meridians ±180° from pole to pole.
     std::vector<GeoPoint> outline;

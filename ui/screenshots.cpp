@@ -123,7 +123,7 @@ QStringList takeScreenshots(MainWindow &window, const QString &dir, QString *err
         window.selection()->select(Selection::forUser(victim));
         waitUntilIdle(window, timeoutMs);
     }
-    for (const auto &[id, size] : {std::pair{QStringLiteral("timeline"), QSize(1500, 620)},
+    for (const auto &[id, size] : {std::pair{QStringLiteral("timeline"), QSize(1500, 480)},
                                    std::pair{QStringLiteral("map"), QSize(1400, 760)}}) {
         const QString file = QDir(dir).filePath(id + QStringLiteral(".png"));
         if (!grabPanel(window, id, size, file, timeoutMs)) {

@@ -491,9 +491,21 @@ void TimelineChart::rebuildChart()
     laneFont.setPointSizeF(laneFont.pointSizeF() * 0.9);
     m_laneAxis->setLabelsFont(laneFont);
     const int lanes = m_data ? static_cast<int>(m_data->lanes.size()) : 0;
+    // Users of one domain are told apart by the part before the @ (the tool tip has it all).
+    QString domain;
+    bool oneDomain = lanes > 0;
+    for (int i = 0; i < lanes && oneDomain; ++i) {
+        const QString user = qstr(m_data->lanes[static_cast<std::size_t>(i)].user);
+        const QString d = user.section(QLatin1Char('@'), 1);
+        oneDomain = !d.isEmpty() && (domain.isEmpty() || d == domain);
+        domain = d;
+    }
     QStringList used;
     for (int i = 0; i < lanes; ++i) {
-        QString label = elideMiddle(qstr(m_data->lanes[static_cast<std::size_t>(i)].user), 26);
+        QString user = qstr(m_data->lanes[static_cast<std::size_t>(i)].user);
+        if (oneDomain)
+            user = user.section(QLatin1Char('@'), 0, 0);
+        QString label = elideMiddle(user, 20);
         while (used.contains(label))
             label += QLatin1Char(' ');
         used << label;

@@ -39,8 +39,8 @@ TimelinePanel::TimelinePanel(SelectionHub *hub, QWidget *parent)
     m_header->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_key->setTextFormat(Qt::RichText);
     const QColor grey(0x55, 0x5d, 0x66);
-    m_key->setText(QStringLiteral("%1 signed in &nbsp;%2 failed &nbsp;(colour: country) &nbsp;%3 rule change &nbsp;%4 forwarding "
-                                  "&nbsp;%5 sends/hour &nbsp;%6 finding")
+    m_key->setText(QStringLiteral("%1 signed in &nbsp;%2 failed (colour: country) &nbsp;%3 rule &nbsp;%4 forwarding "
+                                  "&nbsp;%5 sends/h &nbsp;%6 finding")
                        .arg(colored(grey, QStringLiteral("●")), colored(grey, QStringLiteral("✕")),
                             colored(TimelineChart::ruleColor(), QStringLiteral("◆")),
                             colored(TimelineChart::forwardingColor(), QStringLiteral("▲")),
@@ -79,6 +79,13 @@ TimelinePanel::~TimelinePanel()
 {
     if (m_cancel)
         m_cancel->store(true);
+}
+
+void TimelinePanel::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    // The key needs room; a narrow panel keeps it in the tool tip of the header.
+    m_key->setVisible(width() >= 1000);
 }
 
 QSize TimelinePanel::sizeHint() const
@@ -375,7 +382,10 @@ void TimelinePanel::updateHeader()
             text += QStringLiteral(" · reading…");
     }
     m_header->setText(text);
-    m_header->setToolTip(m_focus.isNone() ? QString() : QStringLiteral("Following: %1").arg(m_focus.describe()));
+    QString tip = m_key->text() + QStringLiteral("<br>") + m_key->toolTip().toHtmlEscaped();
+    if (!m_focus.isNone())
+        tip.prepend(QStringLiteral("Following: %1<br>").arg(m_focus.describe().toHtmlEscaped()));
+    m_header->setToolTip(tip);
 }
 
 } // namespace mp::ui

@@ -46,6 +46,9 @@ public:
 signals:
     void loaded();
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     void onSelectionChanged(const Selection &selection, const QObject *origin);
     void request(const ActivityRequest &request);
