@@ -309,9 +309,10 @@ void MapView::setWorld(std::shared_ptr<const WorldMap> coarse, std::shared_ptr<c
     m_coarseItems = m_fineItems = nullptr;
     m_coarse = std::move(coarse);
     m_fine = std::move(fine);
+    // The fine shapes (ten times the points) are built the first time they are needed.
     if (m_coarse)
         m_coarseItems = buildCountries(*m_coarse);
-    if (m_fine)
+    else if (m_fine)
         m_fineItems = buildCountries(*m_fine);
     if (m_message)
         m_message->setVisible(!hasWorld());
@@ -347,23 +348,7 @@ void MapView::rebuildData()
     m_dataItems.clear();
     m_markers.clear();
     m_legCount = m_pathLegCount = 0;
-    // Countries with sign-ins are tinted.
-    std::set<QString> visited;
-    if (m_data) {
-        for (const SignInPlace &p : m_data->places) {
-            if (const Country *c = findCountry(p.country))
-                visited.insert(QString::number(c->numeric));
-        }
-    }
-    for (QGraphicsItemGroup *group : {m_coarseItems, m_fineItems}) {
-        if (!group)
-            continue;
-        for (QGraphicsItem *child : group->childItems()) {
-            // world-atlas writes the numeric codes with leading zeros ("004").
-            const bool on = visited.count(QString::number(child->data(0).toString().toInt())) > 0;
-            static_cast<QGraphicsPathItem *>(child)->setBrush(on ? kLandVisited : kLand);
-        }
-    }
+    tintCountries();
     if (!m_data)
         return;
     const auto add = [this](QGraphicsItem *item, double z) {
@@ -509,6 +494,27 @@ void MapView::rebuildData()
         m_markers[static_cast<std::size_t>(m_selected)]->setSelected(true);
 }
 
+void MapView::tintCountries()
+{
+    // Countries with sign-ins are tinted.
+    std::set<QString> visited;
+    if (m_data) {
+        for (const SignInPlace &p : m_data->places) {
+            if (const Country *c = findCountry(p.country))
+                visited.insert(QString::number(c->numeric));
+        }
+    }
+    for (QGraphicsItemGroup *group : {m_coarseItems, m_fineItems}) {
+        if (!group)
+            continue;
+        for (QGraphicsItem *child : group->childItems()) {
+            // world-atlas writes the numeric codes with leading zeros ("004").
+            const bool on = visited.count(QString::number(child->data(0).toString().toInt())) > 0;
+            static_cast<QGraphicsPathItem *>(child)->setBrush(on ? kLandVisited : kLand);
+        }
+    }
+}
+
 void MapView::setSelectedPlace(int index)
 {
     if (m_selected >= 0 && m_selected < static_cast<int>(m_markers.size()))
@@ -578,7 +584,11 @@ bool MapView::showsFineDetail() const
 void MapView::updateDetail()
 {
     // The fine shapes once the world is wider than about 2,000 pixels.
-    const bool fine = m_fineItems && (!m_coarseItems || transform().m11() > 2.3);
+    const bool fine = m_fine && (!m_coarseItems || transform().m11() > 2.3);
+    if (fine && !m_fineItems) {
+        m_fineItems = buildCountries(*m_fine);
+        tintCountries();
+    }
     if (m_fineItems)
         m_fineItems->setVisible(fine);
     if (m_coarseItems)

@@ -66,6 +66,7 @@ protected:
 private:
     QGraphicsItemGroup *buildCountries(const WorldMap &map);
     void rebuildData();
+    void tintCountries();
     void updateDetail();
     void zoomBy(double factor);
 

@@ -12,8 +12,9 @@
 //  - The detection run holds an ImpossibleTravel finding for alice (London -> Lagos) and an
 //    InboxRuleManipulation finding for the rule.
 //
-// With `bulkSignIns`, alice also has that many more successful sign-ins from London, one a
-// minute from 2024-03-01 (for the benchmark).
+// With `bulkSignIns`, alice also has that many more sign-ins from London (every 50th failed),
+// one a minute from 2024-03-01; `otherEvents` adds that many sign-ins and mail accesses of 500
+// other users around the world (for the benchmark: a user's lane must not cost the case).
 
 #include "store/casestore.h"
 #include "store/findingstore.h"
@@ -53,7 +54,7 @@ inline Event storySignIn(const std::string &user, std::int64_t time, const std::
     return e;
 }
 
-inline std::vector<Event> storyEvents(int bulkSignIns = 0)
+inline std::vector<Event> storyEvents(int bulkSignIns = 0, int otherEvents = 0)
 {
     const double nan = std::nan("");
     std::vector<Event> v;
@@ -112,18 +113,37 @@ inline std::vector<Event> storyEvents(int bulkSignIns = 0)
 
     constexpr std::int64_t kBulkStart = 1709251200000; // 2024-03-01T00:00:00Z
     for (int i = 0; i < bulkSignIns; ++i)
-        v.push_back(storySignIn("alice@contoso.com", kBulkStart + i * kMinute, "81.2.69.160", true, "GB", "London", 51.5074, -0.1278));
+        v.push_back(storySignIn("alice@contoso.com", kBulkStart + i * kMinute, "81.2.69.160", i % 50 != 0, "GB", "London", 51.5074, -0.1278));
+    struct City
+    {
+        const char *country, *city;
+        double lat, lon;
+    };
+    static const City kCities[] = {{"US", "New York", 40.71, -74.01}, {"DE", "Berlin", 52.52, 13.40},
+                                   {"JP", "Tokyo", 35.68, 139.69},    {"BR", "Sao Paulo", -23.55, -46.63},
+                                   {"IN", "Mumbai", 19.08, 72.88},    {"AU", "Sydney", -33.87, 151.21}};
+    for (int i = 0; i < otherEvents; ++i) {
+        const City &c = kCities[i % 6];
+        const std::string user = "user" + std::to_string(i % 500) + "@contoso.com";
+        const std::string ip = "198.18." + std::to_string(i % 250) + "." + std::to_string(i % 7 + 1);
+        Event e = storySignIn(user, kBulkStart + static_cast<std::int64_t>(i) * 7000, ip, i % 13 != 0, c.country, c.city, c.lat, c.lon);
+        if (i % 2) {
+            e.kind = EventKind::Audit;
+            e.operation = "MailItemsAccessed";
+        }
+        v.push_back(std::move(e));
+    }
     return v;
 }
 
 // Writes the story into a new case at `path`, with its detection run. The event ids of the
 // first and last story events a finding rests on are those SQLite assigns in order (from 1).
-inline bool writeStoryCase(const std::string &path, std::string *error, int bulkSignIns = 0)
+inline bool writeStoryCase(const std::string &path, std::string *error, int bulkSignIns = 0, int otherEvents = 0)
 {
     CaseStore store;
     if (!store.open(path, true, error))
         return false;
-    std::vector<Event> events = storyEvents(bulkSignIns);
+    std::vector<Event> events = storyEvents(bulkSignIns, otherEvents);
     std::string text;
     for (std::size_t i = 0; i < events.size(); ++i) {
         const std::string line = "{\"n\":" + std::to_string(i) + "}";
