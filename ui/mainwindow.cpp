@@ -224,7 +224,7 @@ void MainWindow::resetLayout()
     QDockWidget *map = panel(QStringLiteral("map"));
     if (!timeline) {
         timeline = addPanel(QStringLiteral("timeline"), QStringLiteral("Timeline"), m_timeline, Qt::TopDockWidgetArea);
-        map = addPanel(QStringLiteral("map"), QStringLiteral("Map"), m_map, Qt::RightDockWidgetArea);
+        map = addPanel(QStringLiteral("map"), QStringLiteral("Map"), m_map, Qt::TopDockWidgetArea);
     }
     for (QDockWidget *d : {record, log, sources, timeline, map}) {
         d->setFloating(false);

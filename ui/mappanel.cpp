@@ -17,6 +17,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
+#include <algorithm>
 #include <cmath>
 
 namespace mp::ui {
@@ -311,8 +312,10 @@ Selection MapPanel::selectionForPlace(int index) const
     const SignInPlace &p = m_data->places[static_cast<std::size_t>(index)];
     const QString place = placeText(p.city, p.country);
     Selection s;
-    if (p.ipCount == 1 && !p.ips.empty()) {
+    if ((p.ipCount == 1 || p.country.empty()) && !p.ips.empty()) {
         s = Selection::forIp(qstr(p.ips.front()));
+        for (std::size_t i = 1; i < p.ips.size(); ++i)
+            s.ips << qstr(p.ips[i]);
         s.label = QStringLiteral("%1 (%2)").arg(qstr(p.ips.front()), place);
     } else {
         // Several addresses at one place: its country, narrowed to the user when one is shown.
@@ -411,6 +414,8 @@ void MapPanel::updateHeader()
             text += QStringLiteral(" · %1 impossible-travel leg%2").arg(m_data->legs.size()).arg(m_data->legs.size() == 1 ? QString() : QStringLiteral("s"));
         if (m_data->path.size() > 1)
             text += QStringLiteral(" · path in time order (numbered legs; orange: faster than an airliner)");
+        if (std::any_of(m_data->places.begin(), m_data->places.end(), [](const SignInPlace &p) { return p.findings > 0; }))
+            text += QStringLiteral(" · dashed red ring: an address named in a finding");
         if (m_pending)
             text += QStringLiteral(" · reading…");
     }

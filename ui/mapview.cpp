@@ -148,10 +148,11 @@ private:
 class MapMarkerItem : public QGraphicsItem
 {
 public:
-    MapMarkerItem(int index, int successes, int failures)
+    MapMarkerItem(int index, int successes, int failures, bool named)
         : m_index(index)
         , m_successes(successes)
         , m_failures(failures)
+        , m_named(named)
     {
         setFlag(ItemIgnoresTransformations);
         setAcceptHoverEvents(true);
@@ -165,7 +166,7 @@ public:
         m_selected = on;
         update();
     }
-    QRectF boundingRect() const override { return QRectF(-m_radius - 4, -m_radius - 4, 2 * m_radius + 8, 2 * m_radius + 8); }
+    QRectF boundingRect() const override { return QRectF(-m_radius - 6, -m_radius - 6, 2 * m_radius + 12, 2 * m_radius + 12); }
     void paint(QPainter *p, const QStyleOptionGraphicsItem *, QWidget *) override
     {
         p->setRenderHint(QPainter::Antialiasing, true);
@@ -188,12 +189,18 @@ public:
         p->setBrush(Qt::NoBrush);
         p->setPen(QPen(m_selected ? QColor(0x10, 0x10, 0x10) : QColor(255, 255, 255), m_selected ? 3 : 1.5));
         p->drawEllipse(m_selected ? r.adjusted(-2, -2, 2, 2) : r);
+        if (m_named) {
+            // An address of this place is named by a finding.
+            p->setPen(QPen(kTravel, 2.2, Qt::DashLine));
+            p->drawEllipse(r.adjusted(-3.5, -3.5, 3.5, 3.5));
+        }
     }
 
 private:
     int m_index;
     int m_successes;
     int m_failures;
+    bool m_named;
     double m_radius = 6;
     bool m_selected = false;
 };
@@ -440,7 +447,7 @@ void MapView::rebuildData()
     // Markers, the biggest first so that small ones stay on top and clickable.
     for (std::size_t i = 0; i < m_data->places.size(); ++i) {
         const SignInPlace &p = m_data->places[i];
-        auto *marker = new MapMarkerItem(static_cast<int>(i), p.successes, p.failures);
+        auto *marker = new MapMarkerItem(static_cast<int>(i), p.successes, p.failures, p.findings > 0);
         marker->setPos(project({p.longitude, p.latitude}));
         QStringList ips;
         for (const std::string &ip : p.ips)
@@ -459,7 +466,9 @@ void MapView::rebuildData()
                                .arg(p.failures)
                                .arg(formatTimeUtc(p.firstMs), formatTimeUtc(p.lastMs), ips.join(QStringLiteral(", ")),
                                     users.join(QStringLiteral(", ")),
-                                    p.geoSource == GeoSource::CountryPoint ? QStringLiteral("<br>(only the country is known)") : QString()));
+                                    (p.geoSource == GeoSource::CountryPoint ? QStringLiteral("<br>(only the country is known)") : QString())
+                                        + (p.findings > 0 ? QStringLiteral("<br><b>Named in %1 finding%2</b>").arg(p.findings).arg(p.findings == 1 ? QString() : QStringLiteral("s"))
+                                                          : QString())));
         add(marker, 20 + 10.0 / (1 + marker->radius()));
         m_markers.push_back(marker);
     }

@@ -200,7 +200,23 @@ SignInMap loadSignInMap(Database &db, const SignInMapRequest &request, const std
     std::stable_sort(map.unplaced.begin(), map.unplaced.end(),
                      [](const UnplacedAddress &a, const UnplacedAddress &b) { return a.count > b.count; });
 
-    for (const StoredFinding &sf : FindingStore(db).findings()) {
+    const std::vector<StoredFinding> findings = FindingStore(db).findings();
+    // Places whose addresses a finding names: where the attacker was, as the detectors see it.
+    std::map<std::string, int> findingsOfIp;
+    for (const StoredFinding &sf : findings) {
+        const Finding &f = sf.finding;
+        if (!f.suppressedBy.empty() || (!request.user.empty() && f.user != request.user))
+            continue;
+        for (const std::string &ip : f.ips)
+            ++findingsOfIp[ip];
+    }
+    for (std::size_t i = 0; i < map.places.size(); ++i) {
+        for (const auto &[ip, n] : places[order[i]].ips) {
+            if (const auto it = findingsOfIp.find(ip); it != findingsOfIp.end())
+                map.places[i].findings += it->second;
+        }
+    }
+    for (const StoredFinding &sf : findings) {
         const Finding &f = sf.finding;
         if (f.detector != "ImpossibleTravel" || (!request.user.empty() && f.user != request.user))
             continue;

@@ -29,6 +29,9 @@ struct SignInPlace
     int userCount = 0;
     std::int64_t firstMs = kNoTime;
     std::int64_t lastMs = kNoTime;
+    // Findings of the latest run (not suppressed; the asked user's when one was asked for) that
+    // name one of the place's addresses.
+    int findings = 0;
 
     int total() const { return successes + failures; }
 };

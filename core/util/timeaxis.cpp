@@ -96,8 +96,8 @@ TimeScale TimeScale::zoomed(double factor, double anchorX) const
     TimeScale z = *this;
     const std::int64_t anchor = time(anchorX);
     const double span = static_cast<double>(toMs - fromMs) * std::clamp(factor, 1e-6, 1e6);
-    // Never closer than a second over the whole axis.
-    const double clamped = std::max(span, 1000.0);
+    // Never closer than a second over the whole axis, nor wider than two centuries.
+    const double clamped = std::clamp(span, 1000.0, 200.0 * 365 * kDay);
     const double share = (anchorX - left) / std::max(width, 1e-9);
     z.fromMs = anchor - static_cast<std::int64_t>(std::llround(share * clamped));
     z.toMs = z.fromMs + static_cast<std::int64_t>(std::llround(clamped));

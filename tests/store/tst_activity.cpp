@@ -204,6 +204,8 @@ void TestActivity::mapPlacesPathAndLegs()
     QCOMPARE(map.places[1].failures, 6);
     QCOMPARE(map.places[1].successes, 4);
     QCOMPARE(map.places[1].ips, std::vector<std::string>{kAttackerIp});
+    QCOMPARE(map.places[1].findings, 2); // the travel's far end and the rule's address
+    QCOMPARE(map.places[0].findings, 1); // the travel's near end
     QVERIFY(map.unplaced.empty());
     // London, Lagos (the takeover: failures are not a stay), London again.
     QCOMPARE(map.path.size(), std::size_t(3));
