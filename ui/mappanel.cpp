@@ -99,7 +99,13 @@ void MapPanel::resizeEvent(QResizeEvent *event)
 {
     QWidget::resizeEvent(event);
     // The list beside a wide map, under a tall one.
-    m_splitter->setOrientation(width() >= 760 && width() >= height() * 1.25 ? Qt::Horizontal : Qt::Vertical);
+    const Qt::Orientation orientation = width() >= 760 && width() >= height() * 1.25 ? Qt::Horizontal : Qt::Vertical;
+    if (orientation != m_splitter->orientation() || !m_splitSized) {
+        m_splitter->setOrientation(orientation);
+        const int total = orientation == Qt::Horizontal ? width() : height();
+        m_splitter->setSizes({total * 72 / 100, total * 28 / 100});
+        m_splitSized = true;
+    }
 }
 
 QSize MapPanel::sizeHint() const

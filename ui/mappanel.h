@@ -71,6 +71,7 @@ private:
     QTreeView *m_list;
     QStandardItemModel *m_listModel;
     QSplitter *m_splitter = nullptr;
+    bool m_splitSized = false;
     QLabel *m_header;
     QString m_dataDir;
     QString m_casePath;
