@@ -35,8 +35,9 @@ const char *guiHelp()
            "Opens the investigator's window, on CASE when given (as 'mailpivot CASE' does).\n\n"
            "Options:\n"
            "  --screenshot DIR  render the main views of CASE to PNG files in DIR and exit\n"
-           "                    (workspace.png, findings.png: a finding selected, user.png:\n"
-           "                    the page of the main incident's mailbox); needs no display\n";
+           "                    (workspace.png; findings.png: a finding selected; user.png: the\n"
+           "                    page of the main incident's mailbox; timeline.png, map.png and\n"
+           "                    graph.png on that story); needs no display\n";
 }
 
 std::optional<GuiOptions> parseGuiArguments(const std::vector<std::string> &args, std::string *error)

@@ -16,11 +16,13 @@
 #include "ui/graphpanel.h"
 #include "ui/importrunner.h"
 #include "ui/itemroles.h"
+#include "ui/mappanel.h"
 #include "ui/recordview.h"
 #include "ui/selection.h"
 #include "ui/sourcetablemodel.h"
 #include "ui/textformat.h"
 #include "ui/userpage.h"
+#include "ui/timelinepanel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -171,6 +173,18 @@ void MainWindow::createPanels()
     for (const int c : {SourceTableModel::File, SourceTableModel::Sha256, SourceTableModel::Path})
         m_sourcesView->setItemDelegateForColumn(c, new ElideMiddleDelegate(m_sourcesView));
 
+    // Timeline and map follow the selection and read the case on their own connections.
+    m_timeline = new TimelinePanel(m_selection, this);
+    m_map = new MapPanel(m_selection, this);
+    if (!m_options.geoDataDir.isEmpty() && m_options.geoDataDir != QStringLiteral("-"))
+        m_map->setDataDir(m_options.geoDataDir);
+    connect(this, &MainWindow::caseOpened, m_timeline, &TimelinePanel::openCase);
+    connect(this, &MainWindow::caseOpened, m_map, &MapPanel::openCase);
+    connect(this, &MainWindow::caseClosed, m_timeline, &TimelinePanel::closeCase);
+    connect(this, &MainWindow::caseClosed, m_map, &MapPanel::closeCase);
+    connect(this, &MainWindow::importFinished, m_timeline, &TimelinePanel::reload);
+    connect(this, &MainWindow::importFinished, m_map, &MapPanel::reload);
+
     connect(m_events, &EventsPanel::eventSelected, this, &MainWindow::onEventSelected);
     connect(m_events->model(), &EventTableModel::queryStarted, this, [this] {
         if (m_countLabel && m_eventsShown)
@@ -211,46 +225,48 @@ QDockWidget *MainWindow::panel(const QString &id) const
 
 void MainWindow::resetLayout()
 {
-    QDockWidget *record = panel(QStringLiteral("record"));
-    QDockWidget *log = panel(QStringLiteral("importlog"));
-    QDockWidget *sources = panel(QStringLiteral("sources"));
-    QDockWidget *graph = panel(QStringLiteral("graph"));
-    if (!record) {
-        record = addPanel(QStringLiteral("record"), QStringLiteral("Record"), m_record, Qt::RightDockWidgetArea);
-        log = addPanel(QStringLiteral("importlog"), QStringLiteral("Import log"), m_importLogView, Qt::BottomDockWidgetArea);
-        sources = addPanel(QStringLiteral("sources"), QStringLiteral("Sources"), m_sourcesView, Qt::BottomDockWidgetArea);
+    struct PanelSpec
+    {
+        const char *id;
+        const char *title;
+        QWidget *widget;
+        Qt::DockWidgetArea area;
+    };
+    const PanelSpec specs[] = {
+        {"findings", "Findings and incidents", m_findings, Qt::TopDockWidgetArea},
+        {"details", "Details", m_details, Qt::RightDockWidgetArea},
+        {"userpage", "User page", m_userPage, Qt::RightDockWidgetArea},
+        {"record", "Record", m_record, Qt::RightDockWidgetArea},
+        {"timeline", "Timeline", m_timeline, Qt::BottomDockWidgetArea},
+        {"map", "Map", m_map, Qt::BottomDockWidgetArea},
+        {"graph", "Graph", m_graph, Qt::BottomDockWidgetArea},
+        {"importlog", "Import log", m_importLogView, Qt::BottomDockWidgetArea},
+        {"sources", "Sources", m_sourcesView, Qt::BottomDockWidgetArea},
+    };
+    std::map<QString, QDockWidget *> docks;
+    for (const PanelSpec &spec : specs) {
+        const QString id = QString::fromLatin1(spec.id);
+        QDockWidget *dock = panel(id);
+        if (!dock)
+            dock = addPanel(id, QString::fromUtf8(spec.title), spec.widget, spec.area);
+        dock->setFloating(false);
+        dock->show();
+        addDockWidget(spec.area, dock);
+        docks[id] = dock;
     }
-    if (!graph)
-        graph = addPanel(QStringLiteral("graph"), QStringLiteral("Graph"), m_graph, Qt::BottomDockWidgetArea);
-    for (QDockWidget *d : {record, log, sources, graph}) {
-        d->setFloating(false);
-        d->show();
-    }
-    addDockWidget(Qt::RightDockWidgetArea, record);
-    addDockWidget(Qt::BottomDockWidgetArea, log);
-    splitDockWidget(log, sources, Qt::Horizontal);
-    // Findings over the events, where the eye starts; what is selected, in full, at the right
-    // above the original record, with the per-user page as a tab beside it.
-    QDockWidget *findings = panel(QStringLiteral("findings"));
-    QDockWidget *details = panel(QStringLiteral("details"));
-    QDockWidget *userPage = panel(QStringLiteral("userpage"));
-    if (!findings) {
-        findings = addPanel(QStringLiteral("findings"), QStringLiteral("Findings and incidents"), m_findings, Qt::TopDockWidgetArea);
-        details = addPanel(QStringLiteral("details"), QStringLiteral("Details"), m_details, Qt::RightDockWidgetArea);
-        userPage = addPanel(QStringLiteral("userpage"), QStringLiteral("User page"), m_userPage, Qt::RightDockWidgetArea);
-    }
-    for (QDockWidget *d : {findings, details, userPage}) {
-        d->setFloating(false);
-        d->show();
-    }
-    addDockWidget(Qt::TopDockWidgetArea, findings);
-    addDockWidget(Qt::RightDockWidgetArea, details);
-    splitDockWidget(details, record, Qt::Vertical); // the details read first, the record under them
-    tabifyDockWidget(details, userPage);
-    details->raise();
-    // The graph shares the bottom with the import log, a tab away.
-    tabifyDockWidget(log, graph);
-    log->raise();
+    auto dock = [&docks](const char *id) { return docks.at(QString::fromLatin1(id)); };
+    // Findings across the top, where the eye starts. At the right, what is selected in full above
+    // the original record, the per-user page a tab beside the details. Below the events, the
+    // timeline and the map side by side, with the graph, the import log and the sources a tab
+    // away from them.
+    splitDockWidget(dock("details"), dock("record"), Qt::Vertical);
+    tabifyDockWidget(dock("details"), dock("userpage"));
+    splitDockWidget(dock("timeline"), dock("map"), Qt::Horizontal);
+    tabifyDockWidget(dock("timeline"), dock("graph"));
+    tabifyDockWidget(dock("graph"), dock("importlog"));
+    tabifyDockWidget(dock("map"), dock("sources"));
+    for (const char *front : {"details", "timeline", "map"})
+        dock(front)->raise();
     // Dock sizes only hold once the window is laid out at its real size.
     m_defaultSizesPending = true;
     if (isVisible())
@@ -263,25 +279,27 @@ void MainWindow::applyDefaultDockSizes()
         return;
     m_defaultSizesPending = false;
     QDockWidget *record = panel(QStringLiteral("record"));
-    QDockWidget *log = panel(QStringLiteral("importlog"));
-    QDockWidget *sources = panel(QStringLiteral("sources"));
-    const int recordWidth = width() * 26 / 100;
-    const int bottomWidth = width() - recordWidth;
+    QDockWidget *timeline = panel(QStringLiteral("timeline"));
+    QDockWidget *map = panel(QStringLiteral("map"));
+    QDockWidget *findings = panel(QStringLiteral("findings"));
+    QDockWidget *details = panel(QStringLiteral("details"));
+    const int sideWidth = width() * 26 / 100;
+    const int bottomWidth = width() - sideWidth;
     // resizeDocks() moves the boundary between dock areas only within what the areas' current
-    // sizes allow; pinning the side panel's width for one layout pass moves it reliably.
-    record->setFixedWidth(recordWidth);
-    log->setFixedHeight(height() * 20 / 100);
+    // sizes allow; pinning the panels' sizes for one layout pass moves them reliably.
+    record->setFixedWidth(sideWidth);
+    timeline->setFixedHeight(height() * 30 / 100);
+    findings->setFixedHeight(height() * 26 / 100);
     layout()->activate();
     QCoreApplication::processEvents();
     record->setMinimumWidth(0);
     record->setMaximumWidth(QWIDGETSIZE_MAX);
-    log->setMinimumHeight(0);
-    log->setMaximumHeight(QWIDGETSIZE_MAX);
-    resizeDocks({log, sources}, {bottomWidth * 56 / 100, bottomWidth * 44 / 100}, Qt::Horizontal);
-    if (QDockWidget *findings = panel(QStringLiteral("findings")))
-        resizeDocks({findings}, {height() * 33 / 100}, Qt::Vertical);
-    if (QDockWidget *details = panel(QStringLiteral("details")))
-        resizeDocks({details, record}, {height() * 42 / 100, height() * 22 / 100}, Qt::Vertical);
+    for (QDockWidget *d : {timeline, findings}) {
+        d->setMinimumHeight(0);
+        d->setMaximumHeight(QWIDGETSIZE_MAX);
+    }
+    resizeDocks({timeline, map}, {bottomWidth * 60 / 100, bottomWidth * 40 / 100}, Qt::Horizontal);
+    resizeDocks({details, record}, {height() * 42 / 100, height() * 22 / 100}, Qt::Vertical);
     QCoreApplication::processEvents();
 }
 
@@ -1047,6 +1065,8 @@ void MainWindow::onDetectionFinished(bool ok, bool cancelled, const QString &mes
     if (ok && hasCase()) {
         m_findings->reload();
         m_graph->openCase(m_casePath); // findings and campaigns changed: build the graph again
+        m_timeline->reload();           // finding bands
+        m_map->reload();                // rings and travel arcs
     }
     emit detectionFinished(ok);
     if (m_detectAgain && hasCase()) {

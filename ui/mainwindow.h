@@ -29,6 +29,8 @@ class DetectionRunner;
 class EventsPanel;
 class FindingsPanel;
 class GraphPanel;
+class MapPanel;
+class TimelinePanel;
 class ImportLogModel;
 class ImportRunner;
 class RecordView;
@@ -68,7 +70,7 @@ public:
 
     // Saved layouts carry this version; bump it when a change makes old layouts meaningless.
     // 2: the Findings, Details and User page panels.
-    static constexpr int kLayoutVersion = 2;
+    static constexpr int kLayoutVersion = 3;
     static constexpr int kMaxRecentCases = 8;
 
     bool openCase(const QString &path, QString *error = nullptr);
@@ -97,6 +99,8 @@ public:
     bool isIdle() const;
 
     EventsPanel *eventsPanel() const { return m_events; }
+    TimelinePanel *timelinePanel() const { return m_timeline; }
+    MapPanel *mapPanel() const { return m_map; }
     RecordView *recordView() const { return m_record; }
     GraphPanel *graphPanel() const { return m_graph; }
     ImportLogModel *importLog() const { return m_importLog; }
@@ -172,6 +176,8 @@ private:
     std::shared_ptr<const GeoDb> m_geo;
 
     EventsPanel *m_events = nullptr;
+    TimelinePanel *m_timeline = nullptr;
+    MapPanel *m_map = nullptr;
     RecordView *m_record = nullptr;
     GraphPanel *m_graph = nullptr;
     ImportLogModel *m_importLog = nullptr;

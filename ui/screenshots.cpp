@@ -7,6 +7,7 @@
 #include "ui/graphpanel.h"
 #include "ui/graphview.h"
 #include "ui/mainwindow.h"
+#include "ui/selection.h"
 #include "ui/textformat.h"
 #include "ui/userpage.h"
 
@@ -89,6 +90,23 @@ bool save(QWidget &widget, const QString &path, QStringList &written, QString *e
     return true;
 }
 
+// A panel on its own at a size where it reads well, floated for the grab and docked again.
+bool grabPanel(MainWindow &window, const QString &id, QSize size, const QString &path, int timeoutMs)
+{
+    QDockWidget *dock = window.panel(id);
+    if (!dock)
+        return false;
+    const bool wasFloating = dock->isFloating();
+    dock->show();
+    dock->setFloating(true);
+    dock->resize(size);
+    waitUntilIdle(window, timeoutMs);
+    QCoreApplication::processEvents();
+    const bool saved = dock->widget()->grab().save(path);
+    dock->setFloating(wasFloating);
+    return saved;
+}
+
 } // namespace
 
 QStringList takeScreenshots(MainWindow &window, const QString &dir, QString *error, int timeoutMs)
@@ -163,6 +181,22 @@ QStringList takeScreenshots(MainWindow &window, const QString &dir, QString *err
         }
         written << graphPath;
         dock->setFloating(floating);
+    }
+
+    // Timeline and map on the main victim's story.
+    if (incident) {
+        window.selection()->select(Selection::forUser(qstr(incident->incident.user)));
+        waitUntilIdle(window, timeoutMs);
+    }
+    for (const auto &[id, size] : {std::pair{QStringLiteral("timeline"), QSize(1500, 480)},
+                                   std::pair{QStringLiteral("map"), QSize(1400, 760)}}) {
+        const QString file = QDir(dir).filePath(id + QStringLiteral(".png"));
+        if (!grabPanel(window, id, size, file, timeoutMs)) {
+            if (error)
+                *error = QStringLiteral("%1: cannot write").arg(file);
+            return written;
+        }
+        written << file;
     }
     return written;
 }
