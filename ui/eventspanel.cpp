@@ -70,14 +70,18 @@ EventsPanel::EventsPanel(QWidget *parent)
                 if (id != 0)
                     m_keepSelected = id;
                 emit eventSelected(id);
+                if (id != 0 && !m_quiet)
+                    emit eventChosen(id);
             });
     connect(m_model, &EventTableModel::queryStarted, this, [this] { emit busyChanged(true); });
     connect(m_model, &EventTableModel::queryFailed, this, [this] { emit busyChanged(false); });
     connect(m_model, &EventTableModel::queryFinished, this, [this] {
         emit busyChanged(false);
         // Keep the analyst's place: the event selected before stays selected if it still matches.
-        if (m_keepSelected == 0 || !selectEvent(m_keepSelected))
+        if (m_keepSelected == 0)
             emit eventSelected(0);
+        else
+            selectQuietly(m_keepSelected);
     });
 }
 
@@ -136,7 +140,16 @@ void EventsPanel::selectEventWhenListed(std::int64_t eventId)
 {
     m_keepSelected = eventId;
     if (!m_model->isBusy())
-        selectEvent(eventId);
+        selectQuietly(eventId);
+}
+
+void EventsPanel::selectQuietly(std::int64_t eventId)
+{
+    m_quiet = true;
+    const bool listed = selectEvent(eventId);
+    m_quiet = false;
+    if (!listed)
+        emit eventSelected(0);
 }
 
 QString EventsPanel::selectedRowsAsText() const

@@ -50,6 +50,9 @@ public:
 
 signals:
     void eventSelected(qint64 eventId); // 0: none
+    // The analyst (or a caller of selectEvent()) chose this event; not emitted when the panel
+    // itself re-selects the event it kept across a filter change or one another view named.
+    void eventChosen(qint64 eventId);
     void busyChanged(bool busy);
 
 private:
@@ -59,7 +62,10 @@ private:
     EventFilterBar *m_filters;
     QTableView *m_view;
     EventTableModel *m_model;
+    void selectQuietly(std::int64_t eventId);
+
     std::int64_t m_keepSelected = 0;
+    bool m_quiet = false; // selecting on the panel's own account: no eventChosen()
 };
 
 } // namespace mp::ui

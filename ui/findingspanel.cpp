@@ -124,6 +124,8 @@ FindingsPanel::FindingsPanel(QWidget *parent)
     connect(m_save, &QPushButton::clicked, this, &FindingsPanel::saveEditor);
     connect(m_note, &QLineEdit::returnPressed, this, &FindingsPanel::saveEditor);
     m_summary->setTextFormat(Qt::PlainText);
+    // The counts line gives way (elided by the layout) rather than forcing the window wider.
+    m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
 
     auto *filters = new QHBoxLayout;
     filters->setContentsMargins(0, 0, 0, 0);

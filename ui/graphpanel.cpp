@@ -140,19 +140,27 @@ GraphPanel::GraphPanel(SelectionHub *selection, QWidget *parent)
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("graphStatus"));
 
-    auto *bar = new QHBoxLayout;
+    // Two rows of controls: what to show, then how; the panel then fits beside the map in the
+    // default layout without forcing the window wider.
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    auto *bar = new QVBoxLayout;
     bar->setContentsMargins(4, 2, 4, 2);
-    bar->addWidget(m_search, 2);
-    bar->addWidget(m_campaignBox);
-    bar->addWidget(m_typesButton);
-    bar->addWidget(m_timeBox);
-    bar->addWidget(m_from);
-    bar->addWidget(m_to);
-    bar->addWidget(expandButton);
-    bar->addWidget(collapseButton);
-    bar->addWidget(fitButton);
-    bar->addWidget(exportButton);
-    bar->addWidget(m_status, 1);
+    bar->setSpacing(2);
+    auto *what = new QHBoxLayout;
+    what->addWidget(m_search, 2);
+    what->addWidget(m_campaignBox, 1);
+    what->addWidget(m_typesButton);
+    auto *how = new QHBoxLayout;
+    how->addWidget(m_timeBox);
+    how->addWidget(m_from);
+    how->addWidget(m_to);
+    how->addWidget(expandButton);
+    how->addWidget(collapseButton);
+    how->addWidget(fitButton);
+    how->addWidget(exportButton);
+    how->addWidget(m_status, 1);
+    bar->addLayout(what);
+    bar->addLayout(how);
     auto *split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(m_view);
     split->addWidget(m_details);

@@ -186,6 +186,7 @@ void MainWindow::createPanels()
     connect(this, &MainWindow::importFinished, m_map, &MapPanel::reload);
 
     connect(m_events, &EventsPanel::eventSelected, this, &MainWindow::onEventSelected);
+    connect(m_events, &EventsPanel::eventChosen, this, &MainWindow::onEventChosen);
     connect(m_events->model(), &EventTableModel::queryStarted, this, [this] {
         if (m_countLabel && m_eventsShown)
             m_countLabel->setText(m_countLabel->text().section(QStringLiteral(" · "), 0, 0) + QStringLiteral(" · searching…"));
@@ -225,48 +226,54 @@ QDockWidget *MainWindow::panel(const QString &id) const
 
 void MainWindow::resetLayout()
 {
+    // Findings across the top, where the eye starts. At the right, what is selected in full above
+    // the original record, the per-user page a tab beside the details. Below the events, the
+    // timeline and the map side by side, with the graph, the import log and the sources a tab
+    // away from them.
+    //
+    // Each panel is put in its place as soon as it is added: a dock area holds the minimum
+    // widths of its panels side by side, and a window grows (for good) to hold an intermediate
+    // layout with every bottom panel in a row.
+    enum class Place { Area, Below, Beside, Tab };
     struct PanelSpec
     {
         const char *id;
         const char *title;
         QWidget *widget;
         Qt::DockWidgetArea area;
+        Place place;
+        const char *anchor; // the panel it is placed against (Below, Beside, Tab)
     };
     const PanelSpec specs[] = {
-        {"findings", "Findings and incidents", m_findings, Qt::TopDockWidgetArea},
-        {"details", "Details", m_details, Qt::RightDockWidgetArea},
-        {"userpage", "User page", m_userPage, Qt::RightDockWidgetArea},
-        {"record", "Record", m_record, Qt::RightDockWidgetArea},
-        {"timeline", "Timeline", m_timeline, Qt::BottomDockWidgetArea},
-        {"map", "Map", m_map, Qt::BottomDockWidgetArea},
-        {"graph", "Graph", m_graph, Qt::BottomDockWidgetArea},
-        {"importlog", "Import log", m_importLogView, Qt::BottomDockWidgetArea},
-        {"sources", "Sources", m_sourcesView, Qt::BottomDockWidgetArea},
+        {"findings", "Findings and incidents", m_findings, Qt::TopDockWidgetArea, Place::Area, nullptr},
+        {"details", "Details", m_details, Qt::RightDockWidgetArea, Place::Area, nullptr},
+        {"record", "Record", m_record, Qt::RightDockWidgetArea, Place::Below, "details"},
+        {"userpage", "User page", m_userPage, Qt::RightDockWidgetArea, Place::Tab, "details"},
+        {"timeline", "Timeline", m_timeline, Qt::BottomDockWidgetArea, Place::Area, nullptr},
+        {"map", "Map", m_map, Qt::BottomDockWidgetArea, Place::Beside, "timeline"},
+        {"graph", "Graph", m_graph, Qt::BottomDockWidgetArea, Place::Tab, "timeline"},
+        {"importlog", "Import log", m_importLogView, Qt::BottomDockWidgetArea, Place::Tab, "graph"},
+        {"sources", "Sources", m_sourcesView, Qt::BottomDockWidgetArea, Place::Tab, "map"},
     };
-    std::map<QString, QDockWidget *> docks;
     for (const PanelSpec &spec : specs) {
         const QString id = QString::fromLatin1(spec.id);
         QDockWidget *dock = panel(id);
-        if (!dock)
-            dock = addPanel(id, QString::fromUtf8(spec.title), spec.widget, spec.area);
+        QDockWidget *anchor = spec.anchor ? panel(QString::fromLatin1(spec.anchor)) : nullptr;
+        if (!dock) {
+            // A new dock goes straight into its place (addPanel puts it in its area first).
+            dock = addPanel(id, QString::fromUtf8(spec.title), spec.widget, anchor ? dockWidgetArea(anchor) : spec.area);
+        }
         dock->setFloating(false);
         dock->show();
-        addDockWidget(spec.area, dock);
-        docks[id] = dock;
+        switch (spec.place) {
+        case Place::Area: addDockWidget(spec.area, dock); break;
+        case Place::Below: splitDockWidget(anchor, dock, Qt::Vertical); break;
+        case Place::Beside: splitDockWidget(anchor, dock, Qt::Horizontal); break;
+        case Place::Tab: tabifyDockWidget(anchor, dock); break;
+        }
     }
-    auto dock = [&docks](const char *id) { return docks.at(QString::fromLatin1(id)); };
-    // Findings across the top, where the eye starts. At the right, what is selected in full above
-    // the original record, the per-user page a tab beside the details. Below the events, the
-    // timeline and the map side by side, with the graph, the import log and the sources a tab
-    // away from them.
-    splitDockWidget(dock("details"), dock("record"), Qt::Vertical);
-    tabifyDockWidget(dock("details"), dock("userpage"));
-    splitDockWidget(dock("timeline"), dock("map"), Qt::Horizontal);
-    tabifyDockWidget(dock("timeline"), dock("graph"));
-    tabifyDockWidget(dock("graph"), dock("importlog"));
-    tabifyDockWidget(dock("map"), dock("sources"));
     for (const char *front : {"details", "timeline", "map"})
-        dock(front)->raise();
+        panel(QString::fromLatin1(front))->raise();
     // Dock sizes only hold once the window is laid out at its real size.
     m_defaultSizesPending = true;
     if (isVisible())
@@ -763,6 +770,10 @@ void MainWindow::onEventSelected(qint64 eventId)
         return;
     }
     m_record->showRecord(m_case, eventId);
+}
+
+void MainWindow::onEventChosen(qint64 eventId)
+{
     // A row click is a step of its own after a finding or an entity, but moving along the rows
     // refines that step rather than filling the history with every row passed over.
     // Moving through the evidence of the selected finding keeps the finding selected.

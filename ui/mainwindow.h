@@ -152,6 +152,7 @@ private:
     void onImportProgress(const ImportProgress &progress);
     void onImportFinished(const ImportReport &report, bool cancelled);
     void onEventSelected(qint64 eventId);
+    void onEventChosen(qint64 eventId);
     void onSelectionChanged(const Selection &selection, const QObject *origin);
     void updateNavigationActions();
     void createFindingPanels();

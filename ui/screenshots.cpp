@@ -131,32 +131,25 @@ QStringList takeScreenshots(MainWindow &window, const QString &dir, QString *err
     if (!save(window, QDir(dir).filePath(QStringLiteral("workspace.png")), written, error))
         return written;
 
-    // The workspace with the main story's most telling finding selected: the findings, the
-    // events narrowed to it with its first evidence row selected, its details and record.
+    // The story to show: the main incident, its user and its most telling finding.
     const FindingsSnapshot &findings = window.findingsPanel()->model()->snapshot();
     const StoredIncident *incident = mainIncident(findings);
-    if (const StoredFinding *finding = tellingFinding(findings, incident)) {
-        window.findingsPanel()->selectFingerprint(qstr(finding->finding.fingerprint));
+    // Timeline and map on the main victim's story.
+    if (incident) {
+        window.selection()->select(Selection::forUser(qstr(incident->incident.user)));
         waitUntilIdle(window, timeoutMs);
-        window.findingsPanel()->view()->setFocus();
-        if (!save(window, QDir(dir).filePath(QStringLiteral("findings.png")), written, error))
+    }
+    for (const auto &[id, size] : {std::pair{QStringLiteral("timeline"), QSize(1500, 480)},
+                                   std::pair{QStringLiteral("map"), QSize(1400, 760)}}) {
+        const QString file = QDir(dir).filePath(id + QStringLiteral(".png"));
+        if (!grabPanel(window, id, size, file, timeoutMs)) {
+            if (error)
+                *error = QStringLiteral("%1: cannot write").arg(file);
             return written;
+        }
+        written << file;
     }
 
-    // The main victim's page, on a page of its own size.
-    if (incident) {
-        window.showUserPage(qstr(incident->incident.user));
-        waitUntilIdle(window, timeoutMs);
-        QDockWidget *dock = window.panel(QStringLiteral("userpage"));
-        const bool wasFloating = dock->isFloating();
-        dock->setFloating(true);
-        dock->resize(1280, 1400);
-        QCoreApplication::processEvents();
-        const bool ok = save(*window.userPage(), QDir(dir).filePath(QStringLiteral("user.png")), written, error);
-        dock->setFloating(wasFloating);
-        if (!ok)
-            return written;
-    }
     // The graph, on its own at a readable size: its dock floated out for the picture and put
     // back after.
     if (QDockWidget *dock = window.panel(QStringLiteral("graph")); dock && window.graphPanel()->graph()) {
@@ -183,20 +176,29 @@ QStringList takeScreenshots(MainWindow &window, const QString &dir, QString *err
         dock->setFloating(floating);
     }
 
-    // Timeline and map on the main victim's story.
-    if (incident) {
-        window.selection()->select(Selection::forUser(qstr(incident->incident.user)));
+    // The workspace with the main story's most telling finding selected: the findings, the
+    // events narrowed to it with its first evidence row selected, its details and record.
+    if (const StoredFinding *finding = tellingFinding(findings, incident)) {
+        window.findingsPanel()->selectFingerprint(qstr(finding->finding.fingerprint));
         waitUntilIdle(window, timeoutMs);
-    }
-    for (const auto &[id, size] : {std::pair{QStringLiteral("timeline"), QSize(1500, 480)},
-                                   std::pair{QStringLiteral("map"), QSize(1400, 760)}}) {
-        const QString file = QDir(dir).filePath(id + QStringLiteral(".png"));
-        if (!grabPanel(window, id, size, file, timeoutMs)) {
-            if (error)
-                *error = QStringLiteral("%1: cannot write").arg(file);
+        window.findingsPanel()->view()->setFocus();
+        if (!save(window, QDir(dir).filePath(QStringLiteral("findings.png")), written, error))
             return written;
-        }
-        written << file;
+    }
+
+    // The main victim's page, on a page of its own size.
+    if (incident) {
+        window.showUserPage(qstr(incident->incident.user));
+        waitUntilIdle(window, timeoutMs);
+        QDockWidget *dock = window.panel(QStringLiteral("userpage"));
+        const bool wasFloating = dock->isFloating();
+        dock->setFloating(true);
+        dock->resize(1280, 1400);
+        QCoreApplication::processEvents();
+        const bool ok = save(*window.userPage(), QDir(dir).filePath(QStringLiteral("user.png")), written, error);
+        dock->setFloating(wasFloating);
+        if (!ok)
+            return written;
     }
     return written;
 }

@@ -269,7 +269,7 @@ void TestMainWindow::windowStateIsSavedAndRestored()
         MainWindow w(testOptions(true));
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
-        w.resize(1100, 720);
+        w.resize(1360, 760); // not the default size, and above the workspace's minimum
         w.panel(QStringLiteral("sources"))->hide();
         w.addDockWidget(Qt::LeftDockWidgetArea, w.panel(QStringLiteral("record")));
         w.eventsPanel()->view()->horizontalHeader()->setSectionHidden(static_cast<int>(EventColumn::Country), true);
