@@ -178,6 +178,11 @@ QStringList takeScreenshots(MainWindow &window, const QString &dir, QString *err
 
     // The workspace with the main story's most telling finding selected: the findings, the
     // events narrowed to it with its first evidence row selected, its details and record.
+    // The pictures above floated panels out and back: bring the timeline and map to the front again.
+    for (const QString &id : {QStringLiteral("timeline"), QStringLiteral("map")}) {
+        if (QDockWidget *dock = window.panel(id))
+            dock->raise();
+    }
     if (const StoredFinding *finding = tellingFinding(findings, incident)) {
         window.findingsPanel()->selectFingerprint(qstr(finding->finding.fingerprint));
         waitUntilIdle(window, timeoutMs);
