@@ -830,10 +830,9 @@ QString TimelineChart::toolTipFor(const Hit &hit) const
         if (s.ipCount > static_cast<int>(s.ips.size()))
             ips << QStringLiteral("…");
         return QStringLiteral("<b>Session from %1</b><br>%2<br>to %3 (%4)<br>%5 successful, %6 failed sign-ins<br>IP: %7")
-            .arg(place, timeLine(s.startMs), timeLine(s.endMs), spanText(s.endMs - s.startMs))
-            .arg(s.successes)
-            .arg(s.failures)
-            .arg(ips.join(QStringLiteral(", ")));
+            // One multi-argument call: a '%5' in a log's city name is never read as a placeholder.
+            .arg(place, timeLine(s.startMs), timeLine(s.endMs), spanText(s.endMs - s.startMs), QString::number(s.successes),
+                 QString::number(s.failures), ips.join(QStringLiteral(", ")));
     }
     case Hit::Kind::SignIn: {
         const ActivitySignIn &s = l.signIns[i];
