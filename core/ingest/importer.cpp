@@ -215,7 +215,7 @@ void importOne(CaseStore &store, FileReport &report, const ImportOptions &option
     // A file that adds more records than the case holds imports faster with the indexes rebuilt
     // once at the end than kept up row by row (about 800 bytes a record in typical exports).
     const bool bulk = text.size() > options.bulkBytes
-        && static_cast<std::int64_t>(text.size() / 800) > store.eventCount();
+        && (options.bulkBytes == 0 || static_cast<std::int64_t>(text.size() / 800) > store.eventCount());
     if (!store.beginImport(report.source, text, &error, bulk)) {
         report.status = FileReport::Status::Failed;
         report.error = error;

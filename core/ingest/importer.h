@@ -24,7 +24,8 @@ struct ImportOptions
     std::function<void(std::size_t, std::uint64_t, std::uint64_t, std::int64_t)> progress;
     std::size_t reasonsKept = 5; // rejection reasons kept per file in the report
     // Files larger than this (and than the case) import in bulk mode: indexes rebuilt at the end,
-    // rows written once. Tests lower it to exercise that path on small files.
+    // duplicates caught in memory, rows written once. Zero makes every import a bulk one (tests
+    // use it to exercise that path on small files).
     std::size_t bulkBytes = 32 << 20;
 };
 

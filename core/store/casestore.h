@@ -1,6 +1,7 @@
 #pragma once
 
 #include "store/database.h"
+#include "store/dedupset.h"
 #include "store/event.h"
 
 #include <cstdint>
@@ -122,6 +123,7 @@ private:
     std::string m_path;
     bool m_importing = false;
     bool m_bulk = false;
+    DedupSet m_dedup; // bulk imports: the keys in the case and this file so far
     bool m_journalSwitched = false;
     std::int64_t m_importSource = 0;
     std::string_view m_importText;

@@ -4,8 +4,11 @@
 //                                 (the `mailpivot events --json` shape without the event id)
 //   expected-import.json          optional: per input file, the format and counts the import reports,
 //                                 and the lines of rejected rows
+// Each folder is imported twice: row by row into kept indexes, and as a bulk import (indexes
+// dropped, duplicates caught in memory, indexes rebuilt at the end). Both must give the same case.
 // When the events differ, the actual output is written next to the build for review.
 #include "ingest/importer.h"
+#include "store/database.h"
 #include "store/eventformat.h"
 
 #include <QDir>
@@ -30,16 +33,20 @@ private slots:
 void TestGolden::readers_data()
 {
     QTest::addColumn<QString>("folder");
+    QTest::addColumn<bool>("bulk");
     const QDir root(QStringLiteral(MP_TEST_DATA "/ingest"));
     const auto folders = root.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
     QVERIFY2(!folders.isEmpty(), "no golden folders found");
-    for (const QString &name : folders)
-        QTest::newRow(qPrintable(name)) << root.filePath(name);
+    for (const QString &name : folders) {
+        QTest::newRow(qPrintable(name)) << root.filePath(name) << false;
+        QTest::newRow(qPrintable(name + QStringLiteral(" (bulk)"))) << root.filePath(name) << true;
+    }
 }
 
 void TestGolden::readers()
 {
     QFETCH(QString, folder);
+    QFETCH(bool, bulk);
     const QDir dir(folder);
     const auto inputs = dir.entryList({QStringLiteral("input*")}, QDir::Files, QDir::Name);
     QVERIFY2(!inputs.isEmpty(), "folder has no input file");
@@ -56,7 +63,23 @@ void TestGolden::readers()
     ImportOptions options; // no GeoIP: golden output depends on the log and the country table only
     if (QFile::exists(dir.filePath(QStringLiteral("date-order-dmy"))))
         options.dateOrder = DateOrder::DayFirst;
+    if (bulk)
+        options.bulkBytes = 0;
     const ImportReport report = importFiles(store, paths, options);
+
+    // Whichever way the rows went in, the case ends with every index of the schema, the record
+    // keys unique.
+    Statement indexes(store.database(), "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                        "AND tbl_name = 'events' ORDER BY name");
+    QStringList indexNames;
+    while (indexes.step()) {
+        indexNames << QString::fromStdString(indexes.text(0));
+        if (indexNames.back() == QLatin1String("events_dedup"))
+            QVERIFY(QString::fromStdString(indexes.text(1)).startsWith(QLatin1String("CREATE UNIQUE INDEX")));
+    }
+    QCOMPARE(indexNames, QStringList({QStringLiteral("events_dedup"), QStringLiteral("events_ip_time"),
+                                 QStringLiteral("events_operation_time"), QStringLiteral("events_time"),
+                                 QStringLiteral("events_user_time")}));
 
     // The import summary, when the folder states one.
     QFile importFile(dir.filePath(QStringLiteral("expected-import.json")));
