@@ -518,9 +518,14 @@ bool CaseStore::beginImport(SourceFile &source, std::string_view text, std::stri
     // written once and a failed import still rolls back whole. The switch only happens when no
     // other connection has the case open; otherwise the import simply runs in WAL mode.
     m_journalSwitched = bulk && switchJournal("delete");
+    // Every event row of the import names the source row inserted below, so checking the foreign
+    // key on each of a million rows proves nothing; the pragma is a no-op inside a transaction,
+    // hence here.
+    if (bulk)
+        m_foreignKeysOff = m_db.exec("PRAGMA foreign_keys=OFF");
     if (!m_db.exec("BEGIN IMMEDIATE")) {
         setError(error, m_path + ": cannot start import: " + m_db.errorMessage());
-        restoreJournal();
+        restoreConnection();
         return false;
     }
     m_importing = true;
@@ -600,7 +605,7 @@ bool CaseStore::storeSourceText(std::size_t upTo, std::string *error)
     if (!m_importing)
         return false;
     upTo = std::min(upTo, m_importText.size());
-    std::string compressed;
+    std::string &compressed = m_compressed;
     auto *ctx = static_cast<ZSTD_CCtx *>(m_compressor);
     // Whole chunks only, except the final one at the end of the text.
     while (m_textStored < upTo
@@ -635,11 +640,15 @@ bool CaseStore::switchJournal(const char *mode)
     return s.step() && s.text(0) == mode;
 }
 
-void CaseStore::restoreJournal()
+void CaseStore::restoreConnection()
 {
     if (m_journalSwitched) {
         switchJournal("wal");
         m_journalSwitched = false;
+    }
+    if (m_foreignKeysOff) {
+        m_db.exec("PRAGMA foreign_keys=ON");
+        m_foreignKeysOff = false;
     }
 }
 
@@ -738,7 +747,7 @@ bool CaseStore::finishImport(const SourceFile &source, std::string *error)
     m_insertText = Statement();
     m_importText = {};
     m_dedup.clear();
-    restoreJournal();
+    restoreConnection();
     return true;
 }
 
@@ -753,7 +762,7 @@ void CaseStore::abortImport()
     m_importing = false;
     m_importText = {};
     m_dedup.clear();
-    restoreJournal();
+    restoreConnection();
 }
 
 std::int64_t CaseStore::eventCount()

@@ -117,7 +117,7 @@ public:
 private:
     bool migrate(std::string *error);
     bool switchJournal(const char *mode);
-    void restoreJournal();
+    void restoreConnection();
 
     Database m_db;
     std::string m_path;
@@ -125,6 +125,8 @@ private:
     bool m_bulk = false;
     DedupSet m_dedup; // bulk imports: the keys in the case and this file so far
     bool m_journalSwitched = false;
+    bool m_foreignKeysOff = false;
+    std::string m_compressed; // reused for each chunk of source text
     std::int64_t m_importSource = 0;
     std::string_view m_importText;
     std::size_t m_textStored = 0;
