@@ -4,6 +4,7 @@
 #include "geo/worldmap.h"
 #include "store/casestore.h"
 #include "ui/backgroundpool.h"
+#include "ui/casejob.h"
 #include "ui/mapview.h"
 #include "ui/textformat.h"
 
@@ -163,8 +164,7 @@ void MapPanel::closeCase()
 {
     if (m_cancel)
         m_cancel->store(true);
-    ++m_generation;
-    m_pending = 0;
+    m_pending = false;
     m_casePath.clear();
     m_hasRequest = false;
     m_data.reset();
@@ -209,30 +209,23 @@ void MapPanel::request(const SignInMapRequest &r)
     m_hasRequest = true;
     if (m_cancel)
         m_cancel->store(true);
-    m_cancel = std::make_shared<std::atomic_bool>(false);
-    const quint64 generation = ++m_generation;
-    m_pending = generation;
+    m_pending = true;
     updateHeader();
     using Result = std::shared_ptr<const SignInMap>;
-    auto *watcher = new QFutureWatcher<Result>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        if (generation != m_generation || watcher->future().resultCount() == 0)
-            return;
-        m_pending = 0;
-        onLoaded(watcher->result());
-    });
-    watcher->setFuture(QtConcurrent::run(backgroundPool(), [path = m_casePath.toStdString(), r, cancel = m_cancel]() -> Result {
-        auto data = std::make_shared<SignInMap>();
-        CaseStore store;
-        std::string error;
-        if (!store.open(path, false, &error)) {
-            data->error = error;
-            return data;
-        }
-        *data = loadSignInMap(store.database(), r, cancel.get());
-        return data;
-    }));
+    m_cancel = runCaseJob<Result>(
+        this, m_casePath,
+        [r](CaseStore &store, const std::atomic_bool &cancel) -> Result {
+            return std::make_shared<const SignInMap>(loadSignInMap(store.database(), r, &cancel));
+        },
+        [this](Result data, const QString &error) {
+            m_pending = false;
+            if (!error.isEmpty()) {
+                auto failed = std::make_shared<SignInMap>();
+                failed->error = error.toStdString();
+                data = std::move(failed);
+            }
+            onLoaded(std::move(data));
+        });
 }
 
 void MapPanel::onLoaded(std::shared_ptr<const SignInMap> data)

@@ -41,7 +41,7 @@ public:
     void closeCase();
     void reload();
 
-    bool isBusy() const { return m_pending != 0 || m_worldPending; }
+    bool isBusy() const { return m_pending || m_worldPending; }
     MapView *view() const { return m_view; }
     QTreeView *list() const { return m_list; }
     QStandardItemModel *listModel() const { return m_listModel; }
@@ -79,8 +79,7 @@ private:
     SignInMapRequest m_request;
     bool m_hasRequest = false;
     std::shared_ptr<const SignInMap> m_data;
-    quint64 m_generation = 0;
-    quint64 m_pending = 0;
+    bool m_pending = false; // a request is out
     quint64 m_worldGeneration = 0;
     bool m_worldPending = false;
     std::shared_ptr<std::atomic_bool> m_cancel;

@@ -39,7 +39,7 @@ public:
     // Reads the lanes again (after an import or a detection run).
     void reload();
 
-    bool isBusy() const { return m_pending != 0; }
+    bool isBusy() const { return m_pending; }
     TimelineChart *chart() const { return m_chart; }
     QString headerText() const;
 
@@ -69,8 +69,7 @@ private:
     ActivityRequest m_request;
     bool m_hasRequest = false;
     Selection m_focus; // the selection the lanes and zoom follow
-    quint64 m_generation = 0;
-    quint64 m_pending = 0;
+    bool m_pending = false; // a request is out
     std::shared_ptr<std::atomic_bool> m_cancel;
 };
 
