@@ -59,4 +59,27 @@ std::shared_ptr<std::atomic_bool> runCaseJob(QObject *context, const QString &ca
     return cancel;
 }
 
+// The panels' common case of runCaseJob: `load(database, cancel)` builds a Data (which has an
+// `error` text) shared read-only with the view; a case that cannot be opened comes back as a
+// Data holding only the error, so the panel shows it where the data would have been.
+template <typename Data, typename Load>
+std::shared_ptr<std::atomic_bool> loadCaseData(QObject *context, const QString &casePath, Load load,
+                                               std::function<void(std::shared_ptr<const Data>)> done)
+{
+    using Result = std::shared_ptr<const Data>;
+    return runCaseJob<Result>(
+        context, casePath,
+        [load = std::move(load)](CaseStore &store, const std::atomic_bool &cancel) -> Result {
+            return std::make_shared<const Data>(load(store.database(), cancel));
+        },
+        [done = std::move(done)](Result data, const QString &error) {
+            if (!error.isEmpty()) {
+                auto failed = std::make_shared<Data>();
+                failed->error = error.toStdString();
+                data = std::move(failed);
+            }
+            done(std::move(data));
+        });
+}
+
 } // namespace mp::ui

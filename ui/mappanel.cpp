@@ -211,19 +211,11 @@ void MapPanel::request(const SignInMapRequest &r)
         m_cancel->store(true);
     m_pending = true;
     updateHeader();
-    using Result = std::shared_ptr<const SignInMap>;
-    m_cancel = runCaseJob<Result>(
+    m_cancel = loadCaseData<SignInMap>(
         this, m_casePath,
-        [r](CaseStore &store, const std::atomic_bool &cancel) -> Result {
-            return std::make_shared<const SignInMap>(loadSignInMap(store.database(), r, &cancel));
-        },
-        [this](Result data, const QString &error) {
+        [r](Database &db, const std::atomic_bool &cancel) { return loadSignInMap(db, r, &cancel); },
+        [this](std::shared_ptr<const SignInMap> data) {
             m_pending = false;
-            if (!error.isEmpty()) {
-                auto failed = std::make_shared<SignInMap>();
-                failed->error = error.toStdString();
-                data = std::move(failed);
-            }
             onLoaded(std::move(data));
         });
 }

@@ -184,19 +184,11 @@ void TimelinePanel::request(const ActivityRequest &r)
         m_cancel->store(true);
     m_pending = true;
     updateHeader();
-    using Result = std::shared_ptr<const ActivityData>;
-    m_cancel = runCaseJob<Result>(
+    m_cancel = loadCaseData<ActivityData>(
         this, m_casePath,
-        [r](CaseStore &store, const std::atomic_bool &cancel) -> Result {
-            return std::make_shared<const ActivityData>(loadActivity(store.database(), r, &cancel));
-        },
-        [this](Result data, const QString &error) {
+        [r](Database &db, const std::atomic_bool &cancel) { return loadActivity(db, r, &cancel); },
+        [this](std::shared_ptr<const ActivityData> data) {
             m_pending = false;
-            if (!error.isEmpty()) {
-                auto failed = std::make_shared<ActivityData>();
-                failed->error = error.toStdString();
-                data = std::move(failed);
-            }
             onLoaded(std::move(data));
         });
 }

@@ -82,6 +82,7 @@ private slots:
     void placeWithSeveralAddressesSelectsThePlace();
     void unplacedAddressesAreListed();
     void missingMapDataIsExplained();
+    void unreadableCaseIsReported();
 
 private:
     bool settle() { return waitUntilIdle(*m_window, 20000); }
@@ -356,6 +357,27 @@ void TestTimelineMap::missingMapDataIsExplained()
     QVERIFY(findEntry(panel.listModel(), QStringLiteral("London, GB")).isValid());
     QVERIFY(findEntry(panel.listModel(), QStringLiteral("Lagos, NG")).isValid());
     QCOMPARE(panel.view()->markerCount(), 2);
+}
+
+void TestTimelineMap::unreadableCaseIsReported()
+{
+    // A file that is not a case (moved, damaged, or somebody else's): both panels say so where
+    // their data would be, instead of staying empty or busy.
+    const QString bogus = m_dir.filePath(QStringLiteral("not-a-case.mpcase"));
+    QFile file(bogus);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QByteArray(4096, 'x'));
+    file.close();
+
+    SelectionHub hub;
+    TimelinePanel timeline(&hub);
+    MapPanel map(&hub);
+    timeline.openCase(bogus);
+    map.openCase(bogus);
+    hub.select(Selection::forUser(QStringLiteral("adele.vance@contoso.com")));
+    QTRY_VERIFY_WITH_TIMEOUT(!timeline.isBusy() && !map.isBusy(), 20000);
+    QVERIFY2(timeline.headerText().contains(QStringLiteral("Cannot read the activity")), qPrintable(timeline.headerText()));
+    QVERIFY2(map.headerText().contains(QStringLiteral("Cannot read the sign-ins")), qPrintable(map.headerText()));
 }
 
 QTEST_MAIN(TestTimelineMap)
