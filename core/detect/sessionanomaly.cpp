@@ -2,6 +2,12 @@
 // session or token used from IPs in different networks or countries (the relay, then the
 // replay); consecutive sign-ins of a user from different networks seconds apart; mail read or sent
 // through a script or proxy client. Trusted networks are kept and marked, as for travel.
+//
+// A switch between two networks the user signs in from on several days (the office and the phone's
+// carrier, the office and home) is how people work, not a relay: seconds apart, it happens to every
+// user with a laptop and a phone all day. Such a switch is left out; a switch that involves a
+// network the user has not used on another day is kept. The session and token signal has no such
+// exception: one token from two networks is a replay however familiar the networks are.
 #include "detect/detector.h"
 #include "detect/detectutil.h"
 #include "detect/signals.h"
@@ -19,6 +25,22 @@ namespace {
 
 constexpr std::int64_t kRapidSwitchMs = 60 * 1000;
 constexpr std::int64_t kMergeGapMs = 24LL * 3600 * 1000;
+constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
+
+// What a sign-in's network is, for familiarity: its ASN, else its country, else its address.
+std::uint64_t networkKey(const SignInRow &r)
+{
+    if (r.asn)
+        return r.asn;
+    if (r.country)
+        return (1ULL << 32) | r.country;
+    return (2ULL << 32) | r.ip;
+}
+
+std::int64_t utcDay(std::int64_t timeMs)
+{
+    return timeMs >= 0 ? timeMs / kDayMs : (timeMs - kDayMs + 1) / kDayMs;
+}
 
 struct Obs
 {
@@ -172,7 +194,24 @@ void detectSessionAnomaly(const DetectionInput &input, const Tuning &tuning, std
         return;
 
     // 2. Consecutive successful sign-ins of a user from different networks within seconds.
+    // Networks a user signed in from on at least two different days: first day seen, and whether
+    // another day followed.
+    std::map<std::uint64_t, std::pair<std::int64_t, bool>> days;
     for (StrId user = 1; user < input.users.size(); ++user) {
+        days.clear();
+        for (const std::uint32_t i : input.signInsByUser.of(user)) {
+            const SignInRow &r = input.signIns[i];
+            if (!r.succeeded() || r.timeMs == kNoTime || !r.ip)
+                continue;
+            const std::int64_t day = utcDay(r.timeMs);
+            const auto [it, added] = days.try_emplace(networkKey(r), day, false);
+            if (!added && it->second.first != day)
+                it->second.second = true;
+        }
+        const auto familiar = [&days](const SignInRow &r) {
+            const auto it = days.find(networkKey(r));
+            return it != days.end() && it->second.second;
+        };
         const SignInRow *prev = nullptr;
         for (const std::uint32_t i : input.signInsByUser.of(user)) {
             const SignInRow &r = input.signIns[i];
@@ -180,7 +219,8 @@ void detectSessionAnomaly(const DetectionInput &input, const Tuning &tuning, std
                 continue;
             if (prev && r.timeMs - prev->timeMs < kRapidSwitchMs) {
                 bool cc = false;
-                if (differentNetwork(prev->ip, r.ip, prev->asn, r.asn, prev->country, r.country, &cc)) {
+                if (differentNetwork(prev->ip, r.ip, prev->asn, r.asn, prev->country, r.country, &cc)
+                    && !(familiar(*prev) && familiar(r))) {
                     Episode ep;
                     ep.user = user;
                     ep.signals = RapidSwitch;
