@@ -179,11 +179,11 @@ UPDATE events SET token_id = correlation_id, correlation_id = NULL
 // While events_dedup is dropped, the import checks its keys against a DedupSet instead. Keep in
 // step with the migrations above.
 const char *const kEventIndexes[][2] = {
-    {"events_dedup", "CREATE UNIQUE INDEX events_dedup ON events(dedup_key)"},
-    {"events_time", "CREATE INDEX events_time ON events(time)"},
-    {"events_user_time", "CREATE INDEX events_user_time ON events(user, time)"},
-    {"events_ip_time", "CREATE INDEX events_ip_time ON events(ip, time)"},
-    {"events_operation_time", "CREATE INDEX events_operation_time ON events(operation COLLATE NOCASE, time)"},
+    {"events_dedup", "CREATE UNIQUE INDEX IF NOT EXISTS events_dedup ON events(dedup_key)"},
+    {"events_time", "CREATE INDEX IF NOT EXISTS events_time ON events(time)"},
+    {"events_user_time", "CREATE INDEX IF NOT EXISTS events_user_time ON events(user, time)"},
+    {"events_ip_time", "CREATE INDEX IF NOT EXISTS events_ip_time ON events(ip, time)"},
+    {"events_operation_time", "CREATE INDEX IF NOT EXISTS events_operation_time ON events(operation COLLATE NOCASE, time)"},
 };
 
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
@@ -530,20 +530,28 @@ bool CaseStore::beginImport(SourceFile &source, std::string_view text, std::stri
     }
     m_importing = true;
     m_bulk = bulk;
+    m_dedup.clear();
+    m_dedupInMemory = false;
     if (bulk) {
         // Every key already in the case, read from the index before it is dropped, plus room for
-        // the records of this file (about 800 bytes each) so that the table is not regrown.
-        m_dedup.clear();
-        m_dedup.reserve(static_cast<std::size_t>(eventCount()) + text.size() / 800);
-        Statement keys(m_db, "SELECT dedup_key FROM events");
-        while (keys.step())
-            m_dedup.insert(static_cast<std::uint64_t>(keys.int64(0)));
-        if (!keys.isValid() || keys.failed()) {
-            setError(error, m_path + ": cannot read the case's record keys: " + m_db.errorMessage());
-            abortImport();
-            return false;
+        // the records of this file (about 800 bytes each) so that the table is not regrown. A
+        // case too big for the set keeps its unique index and dedupes through it.
+        const auto existing = static_cast<std::size_t>(eventCount());
+        m_dedupInMemory = existing < m_dedupKeyLimit;
+        if (m_dedupInMemory) {
+            m_dedup.reserve(std::min(m_dedupKeyLimit, existing + text.size() / 800));
+            Statement keys(m_db, "SELECT dedup_key FROM events");
+            while (keys.step())
+                m_dedup.insert(static_cast<std::uint64_t>(keys.int64(0)));
+            if (!keys.isValid() || keys.failed()) {
+                setError(error, m_path + ": cannot read the case's record keys: " + m_db.errorMessage());
+                abortImport();
+                return false;
+            }
         }
         for (const auto &index : kEventIndexes) {
+            if (!m_dedupInMemory && std::string_view(index[0]) == "events_dedup")
+                continue;
             if (!m_db.exec(std::string("DROP INDEX IF EXISTS ") + index[0])) {
                 setError(error, m_path + ": " + m_db.errorMessage());
                 abortImport();
@@ -578,18 +586,7 @@ bool CaseStore::beginImport(SourceFile &source, std::string_view text, std::stri
     m_insertText = Statement(m_db, "INSERT INTO source_text(source_id, seq, raw_size, data) VALUES(?,?,?,?)");
     if (!m_compressor)
         m_compressor = ZSTD_createCCtx();
-    // Without the unique index (bulk) the dedup set has already turned duplicates away, and a plain
-    // INSERT reports any other constraint failure instead of ignoring it.
-    m_insertEvent = Statement(m_db, std::string(bulk ? "INSERT" : "INSERT OR IGNORE")
-                                        + " INTO events(dedup_key, "
-                                        + kEventColumns + ") VALUES(?"
-                                        + [] {
-                                              std::string q;
-                                              for (int i = 0; i < kEventColumnCount; ++i)
-                                                  q += ",?";
-                                              return q;
-                                          }()
-                                        + ")");
+    prepareInsertEvent();
     m_insertProblem = Statement(m_db, "INSERT INTO import_problems(source_id, line, severity, reason) "
                                       "VALUES(?,?,?,?)");
     if (!m_insertEvent.isValid() || !m_insertProblem.isValid()) {
@@ -670,6 +667,30 @@ std::uint64_t CaseStore::dedupKey(const Event &event, std::string_view rawText)
     return XXH3_64bits_digest(&state);
 }
 
+void CaseStore::prepareInsertEvent()
+{
+    // Without the unique index the dedup set has already turned duplicates away, and a plain
+    // INSERT reports any other constraint failure instead of ignoring it.
+    std::string sql = std::string(m_dedupInMemory ? "INSERT" : "INSERT OR IGNORE") + " INTO events(dedup_key, "
+        + kEventColumns + ") VALUES(?";
+    for (int i = 0; i < kEventColumnCount; ++i)
+        sql += ",?";
+    sql += ")";
+    m_insertEvent = Statement(m_db, sql);
+}
+
+bool CaseStore::spillDedup()
+{
+    // The set is full: the unique index takes over for the rest of the file, built once from the
+    // rows so far, so that memory stays bounded however large the export.
+    if (!m_db.exec(kEventIndexes[0][1]))
+        return false;
+    m_dedup.clear();
+    m_dedupInMemory = false;
+    prepareInsertEvent();
+    return m_insertEvent.isValid();
+}
+
 CaseStore::InsertResult CaseStore::insertEvent(const Event &event)
 {
     if (!m_importing)
@@ -678,14 +699,16 @@ CaseStore::InsertResult CaseStore::insertEvent(const Event &event)
     if (event.rawOffset + event.rawLength <= m_importText.size())
         raw = m_importText.substr(event.rawOffset, event.rawLength);
     const std::uint64_t key = dedupKey(event, raw);
-    if (m_bulk && !m_dedup.insert(key))
+    if (m_dedupInMemory && m_dedup.size() >= m_dedupKeyLimit && !spillDedup())
+        return InsertResult::Failed;
+    if (m_dedupInMemory && !m_dedup.insert(key))
         return InsertResult::Duplicate;
     m_insertEvent.bind(1, static_cast<std::int64_t>(key));
     bindEvent(m_insertEvent, 2, event);
     // Every parameter is bound again for each row, so the bindings need not be cleared.
     if (!m_insertEvent.runKeepBindings())
         return InsertResult::Failed;
-    return m_bulk || m_db.changes() > 0 ? InsertResult::Inserted : InsertResult::Duplicate;
+    return m_dedupInMemory || m_db.changes() > 0 ? InsertResult::Inserted : InsertResult::Duplicate;
 }
 
 void CaseStore::addProblem(std::int64_t line, std::string_view severity, std::string_view reason)
@@ -747,6 +770,7 @@ bool CaseStore::finishImport(const SourceFile &source, std::string *error)
     m_insertText = Statement();
     m_importText = {};
     m_dedup.clear();
+    m_dedupInMemory = false;
     restoreConnection();
     return true;
 }
@@ -762,6 +786,7 @@ void CaseStore::abortImport()
     m_importing = false;
     m_importText = {};
     m_dedup.clear();
+    m_dedupInMemory = false;
     restoreConnection();
 }
 

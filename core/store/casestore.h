@@ -114,8 +114,15 @@ public:
 
     static std::uint64_t dedupKey(const Event &event, std::string_view rawText);
 
+    // A bulk import checks record keys in memory up to this many (3M keys: a 32 MiB table, about
+    // a 2.5 GB export), then lets the unique index take over. Tests lower it.
+    static constexpr std::size_t kDedupKeyLimit = 3'000'000;
+    void setDedupKeyLimit(std::size_t keys) { m_dedupKeyLimit = keys; }
+
 private:
     bool migrate(std::string *error);
+    void prepareInsertEvent();
+    bool spillDedup();
     bool switchJournal(const char *mode);
     void restoreConnection();
 
@@ -124,6 +131,8 @@ private:
     bool m_importing = false;
     bool m_bulk = false;
     DedupSet m_dedup; // bulk imports: the keys in the case and this file so far
+    bool m_dedupInMemory = false; // duplicates are caught by m_dedup, the unique index is dropped
+    std::size_t m_dedupKeyLimit = kDedupKeyLimit;
     bool m_journalSwitched = false;
     bool m_foreignKeysOff = false;
     std::string m_compressed; // reused for each chunk of source text
