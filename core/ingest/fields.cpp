@@ -51,15 +51,35 @@ const ParseArena::KeyIndex *ParseArena::index(simdjson::dom::object object)
     index.entries.clear();
     for (auto field : object)
         index.entries.push_back({keyHash(field.key), field.key, field.value});
+    // At most half full, so that a miss (most lookups try aliases the record lacks) ends at an
+    // empty slot within a probe or two.
+    std::size_t size = 16;
+    while (size < 2 * index.entries.size())
+        size *= 2;
+    index.slots.assign(size, 0);
+    const std::size_t mask = size - 1;
+    for (std::size_t i = 0; i < index.entries.size(); ++i) {
+        std::size_t slot = index.entries[i].hash & mask;
+        while (index.slots[slot] != 0)
+            slot = (slot + 1) & mask;
+        index.slots[slot] = static_cast<std::uint32_t>(i + 1);
+    }
     return &index;
 }
 
 std::optional<element> ParseArena::KeyIndex::find(std::string_view key) const
 {
     const std::uint64_t h = keyHash(key);
-    for (const Entry &e : entries) {
+    const std::size_t mask = slots.size() - 1;
+    // Keys equal but for case share a hash and so a probe chain, in which linear probing keeps
+    // them in insertion order: the first match is the first of duplicate keys, as
+    // at_key_case_insensitive answers.
+    for (std::size_t slot = h & mask; slots[slot] != 0; slot = (slot + 1) & mask) {
+        const Entry &e = entries[slots[slot] - 1];
         if (e.hash != h || e.key.size() != key.size())
             continue;
+        if (e.key == key)
+            return e.value;
         bool same = true;
         for (std::size_t i = 0; i < key.size() && same; ++i) {
             const char a = e.key[i] >= 'A' && e.key[i] <= 'Z' ? static_cast<char>(e.key[i] - 'A' + 'a') : e.key[i];
@@ -67,7 +87,7 @@ std::optional<element> ParseArena::KeyIndex::find(std::string_view key) const
             same = a == b;
         }
         if (same)
-            return e.value; // the first of duplicate keys, as at_key_case_insensitive does
+            return e.value;
     }
     return std::nullopt;
 }
