@@ -82,7 +82,10 @@ void TestCsvScanner::longJsonCellAndLineNumbers()
     }
     json += "  \"Last\": true\n}";
     ++breaks;
-    const std::string text = "Id,AuditData\n1," + csvQuoted(json) + "\n2,\"{\"\"a\"\":1}\"\n";
+    std::string notes; // line breaks in blocks without a quote
+    for (int i = 0; i < 30; ++i)
+        notes += "a plain line of notes\n";
+    const std::string text = "Id,AuditData\n1," + csvQuoted(json) + "\n2,\"{\"\"a\"\":1}\"\n3," + csvQuoted(notes) + "\n4,x\n";
     mp::CsvScanner scanner(text);
     mp::CsvRecord row;
     QVERIFY(scanner.next(row));
@@ -93,6 +96,10 @@ void TestCsvScanner::longJsonCellAndLineNumbers()
     QVERIFY(scanner.next(row));
     QCOMPARE(row.line, std::int64_t(3 + breaks));
     QCOMPARE(qb(row.fields[1]), QByteArray("{\"a\":1}"));
+    QVERIFY(scanner.next(row));
+    QCOMPARE(qb(row.fields[1]), qb(notes));
+    QVERIFY(scanner.next(row));
+    QCOMPARE(row.line, std::int64_t(5 + breaks + 30));
     QVERIFY(!scanner.next(row));
 }
 
