@@ -319,7 +319,7 @@ std::string forwardingTargets(const std::vector<NameValue> &parameters)
 bool normalizeAuditRecord(const Fields &record, DateOrder order, Event &event, std::string *reason)
 {
     event.kind = EventKind::Audit;
-    event.operation = std::string(trim(record.firstText({"Operation", "Operations", "OperationName"})));
+    event.operation.assign(trim(record.firstText({"Operation", "Operations", "OperationName"})));
     if (event.operation.empty()) {
         *reason = "no Operation field";
         return false;
@@ -333,10 +333,10 @@ bool normalizeAuditRecord(const Fields &record, DateOrder order, Event &event, s
         }
         event.timeMs = *ms;
     }
-    event.recordId = std::string(trim(record.firstText({"Id", "OfficeId", "RecordId"})));
-    event.user = toLowerAscii(trim(record.firstText({"UserId", "UserIds", "UserKey"})));
-    event.workload = std::string(record.firstText({"Workload", "OfficeWorkload"}));
-    event.recordType = std::string(record.text("RecordType"));
+    event.recordId.assign(trim(record.firstText({"Id", "OfficeId", "RecordId"})));
+    assignLowerAscii(event.user, trim(record.firstText({"UserId", "UserIds", "UserKey"})));
+    event.workload.assign(record.firstText({"Workload", "OfficeWorkload"}));
+    event.recordType.assign(record.text("RecordType"));
     // The first alias that holds an address: some records fill ClientIP with a placeholder
     // while ClientIPAddress has the real one.
     for (const std::string_view alias : {"ClientIP", "ClientIPAddress", "Client_IPAddress", "ActorIpAddress", "IPAddress"}) {
@@ -345,17 +345,17 @@ bool normalizeAuditRecord(const Fields &record, DateOrder order, Event &event, s
     }
     // The client application that acted. For mail read through Graph, AppId is Graph itself
     // (00000003-0000-0000-c000-000000000000) and ClientAppId is the application that called it.
-    event.app = std::string(record.firstText({"ClientAppId", "AppAccessContext.ClientAppId", "AppId", "ApplicationId"}));
-    event.clientApp = std::string(record.firstText({"ClientInfoString", "ClientAppName", "Application"}));
-    event.resultStatus = std::string(record.text("ResultStatus"));
-    event.objectId = std::string(record.firstText({"ObjectId", "OfficeObjectId"}));
-    event.sessionId = std::string(record.firstText({"SessionId", "AppAccessContext.AADSessionId"}));
-    event.tokenId = std::string(record.firstText({"AppAccessContext.UniqueTokenId", "UniqueTokenId"}));
+    event.app.assign(record.firstText({"ClientAppId", "AppAccessContext.ClientAppId", "AppId", "ApplicationId"}));
+    event.clientApp.assign(record.firstText({"ClientInfoString", "ClientAppName", "Application"}));
+    event.resultStatus.assign(record.text("ResultStatus"));
+    event.objectId.assign(record.firstText({"ObjectId", "OfficeObjectId"}));
+    event.sessionId.assign(record.firstText({"SessionId", "AppAccessContext.AADSessionId"}));
+    event.tokenId.assign(record.firstText({"AppAccessContext.UniqueTokenId", "UniqueTokenId"}));
 
     const auto extended = parseParameters(record, "ExtendedProperties");
-    event.userAgent = std::string(parameterValue(extended, "UserAgent"));
+    event.userAgent.assign(parameterValue(extended, "UserAgent"));
     if (event.userAgent.empty())
-        event.userAgent = std::string(record.text("UserAgent"));
+        event.userAgent.assign(record.text("UserAgent"));
 
     // UserLoginFailed says ResultStatus "Success" for the logging, not the sign-in: the real
     // failure is ErrorNumber (e.g. 50126). A UserLoggedIn without one succeeded.
@@ -365,8 +365,8 @@ bool normalizeAuditRecord(const Fields &record, DateOrder order, Event &event, s
     else if (iequals(event.operation, "UserLoggedIn"))
         event.resultCode = 0;
 
-    event.subject = std::string(record.text("Item.Subject"));
-    event.messageId = std::string(record.text("Item.InternetMessageId"));
+    event.subject.assign(record.text("Item.Subject"));
+    event.messageId.assign(record.text("Item.InternetMessageId"));
     const std::string_view size = record.text("Item.SizeInBytes");
     if (!size.empty())
         event.sizeBytes = parseInt(size, -1);
@@ -376,15 +376,15 @@ bool normalizeAuditRecord(const Fields &record, DateOrder order, Event &event, s
     parameters.insert(parameters.end(), properties.begin(), properties.end());
     event.parameters = parametersJson(parameters);
     event.forwardTargets = forwardingTargets(parameters);
-    event.ruleName = std::string(parameterValue(parameters, "RuleName"));
+    event.ruleName.assign(parameterValue(parameters, "RuleName"));
     if (event.ruleName.empty() && findI(event.operation, "InboxRule") != std::string_view::npos) {
-        event.ruleName = std::string(parameterValue(parameters, "Name"));
+        event.ruleName.assign(parameterValue(parameters, "Name"));
         if (event.ruleName.empty()) {
             // Set-/Remove-InboxRule name the rule through its identity: "mailbox\rule name".
             std::string_view identity = parameterValue(parameters, "Identity");
             if (const std::size_t slash = identity.rfind('\\'); slash != std::string_view::npos)
                 identity.remove_prefix(slash + 1);
-            event.ruleName = std::string(identity);
+            event.ruleName.assign(identity);
         }
     }
     return true;

@@ -55,9 +55,9 @@ protected:
                 event.timeMs = *ms;
         }
         if (event.recordId.empty())
-            event.recordId = std::string(row.text("RecordId"));
+            event.recordId.assign(row.text("RecordId"));
         if (event.user.empty())
-            event.user = toLowerAscii(trim(row.firstText({"UserId", "UserIds"})));
+            assignLowerAscii(event.user, trim(row.firstText({"UserId", "UserIds"})));
         return true;
     }
 

@@ -10,13 +10,51 @@ namespace mp {
 
 namespace {
 
-// The closing quote of a quoted field whose text starts at `pos`, skipping doubled quotes
-// (reported in `doubled`) and counting the line breaks inside; npos when the text ends first.
-// Sixteen bytes at a time: JSON in a cell holds a doubled quote every few bytes, and a memchr
-// per quote cost more than the search itself.
-std::size_t findClosingQuote(const char *base, std::size_t pos, std::size_t size, bool &doubled,
-                             std::int64_t &newlines)
+// Bits set in a 16-bit mask. The baseline x86-64 target has no POPCNT instruction, so
+// __builtin_popcount became a libgcc call on every 16-byte block; line breaks inside a cell are
+// rare, so this only runs for blocks that hold one.
+inline int popcount16(unsigned v) noexcept
 {
+    v = v - ((v >> 1) & 0x5555u);
+    v = (v & 0x3333u) + ((v >> 2) & 0x3333u);
+    v = (v + (v >> 4)) & 0x0F0Fu;
+    return static_cast<int>((v + (v >> 8)) & 0x1Fu);
+}
+
+inline unsigned lowBits(int n) noexcept
+{
+    return n >= 16 ? 0xFFFFu : (1u << n) - 1u;
+}
+
+} // namespace
+
+// A quoted field whose text starts at `pos`: finds the closing quote (npos when the text ends
+// first), counts the line breaks inside, and views the text in place or, once a doubled quote
+// shows up (JSON in a cell has dozens), assembles it unescaped in the scratch buffer in the same
+// pass. Sixteen bytes at a time: a copy of each block is stored whole and the output advances
+// past the part that belongs to the field, so a doubled quote costs a few instructions instead
+// of a memchr and a memcpy.
+std::size_t CsvScanner::scanQuoted(std::size_t pos, std::string_view &view, bool &copied, std::size_t &scratchOffset)
+{
+    const char *const base = m_text.data();
+    const std::size_t size = m_text.size();
+    const std::size_t start = pos;
+    char *out = nullptr; // where the unescaped text continues, once copying
+    auto beginCopy = [&](std::size_t upTo) {
+        // The field so far, [start, upTo), had no doubled quote: it goes over as it is.
+        scratchOffset = m_scratchUsed;
+        reserveScratch(m_scratchUsed + (upTo - start) + 16);
+        std::memcpy(m_scratch.get() + m_scratchUsed, base + start, upTo - start);
+        out = m_scratch.get() + m_scratchUsed + (upTo - start);
+        copied = true;
+    };
+    auto finish = [&](std::size_t close) {
+        if (copied)
+            m_scratchUsed = static_cast<std::size_t>(out - m_scratch.get());
+        else
+            view = std::string_view(base + start, close - start);
+        return close;
+    };
 #ifdef __SSE2__
     const __m128i quote = _mm_set1_epi8('"');
     const __m128i newline = _mm_set1_epi8('\n');
@@ -24,39 +62,91 @@ std::size_t findClosingQuote(const char *base, std::size_t pos, std::size_t size
         const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i *>(base + pos));
         const auto quotes = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, quote)));
         const auto breaks = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, newline)));
+        if (copied) {
+            const std::size_t used = static_cast<std::size_t>(out - m_scratch.get());
+            if (used + 16 > m_scratchCapacity) {
+                reserveScratch(used + 16);
+                out = m_scratch.get() + used;
+            }
+            _mm_storeu_si128(reinterpret_cast<__m128i *>(out), block);
+        }
         if (quotes == 0) {
-            newlines += __builtin_popcount(breaks);
+            if (breaks)
+                m_line += popcount16(breaks);
             pos += 16;
+            if (copied)
+                out += 16;
             continue;
         }
         const int first = __builtin_ctz(quotes);
-        newlines += __builtin_popcount(breaks & ((1u << first) - 1));
+        if (breaks)
+            m_line += popcount16(breaks & lowBits(first));
         const std::size_t q = pos + static_cast<std::size_t>(first);
         if (q + 1 < size && base[q + 1] == '"') {
-            doubled = true;
+            // A doubled quote: keep one. The block stored above already holds it.
+            if (copied)
+                out += first + 1;
+            else
+                beginCopy(q + 1);
             pos = q + 2;
             continue;
         }
-        return q;
+        if (copied)
+            out += first;
+        return finish(q);
     }
 #endif
     while (pos < size) {
         const char c = base[pos];
         if (c == '"') {
             if (pos + 1 < size && base[pos + 1] == '"') {
-                doubled = true;
+                if (!copied) {
+                    beginCopy(pos + 1);
+                } else {
+                    const std::size_t used = static_cast<std::size_t>(out - m_scratch.get());
+                    reserveScratch(used + 1);
+                    out = m_scratch.get() + used;
+                    *out++ = '"';
+                }
                 pos += 2;
                 continue;
             }
-            return pos;
+            return finish(pos);
         }
-        newlines += c == '\n';
+        m_line += c == '\n';
+        if (copied) {
+            const std::size_t used = static_cast<std::size_t>(out - m_scratch.get());
+            reserveScratch(used + 1);
+            out = m_scratch.get() + used;
+            *out++ = c;
+        }
         ++pos;
     }
+    finish(size);
     return std::string_view::npos;
 }
 
-} // namespace
+void CsvScanner::reserveScratch(std::size_t needed)
+{
+    if (needed <= m_scratchCapacity)
+        return;
+    const std::size_t capacity = std::max(needed, m_scratchCapacity * 2);
+    auto grown = std::make_unique_for_overwrite<char[]>(capacity);
+    // All of it: a field being unescaped sits past m_scratchUsed until it is finished.
+    if (m_scratchCapacity > 0)
+        std::memcpy(grown.get(), m_scratch.get(), m_scratchCapacity);
+    m_scratch = std::move(grown);
+    m_scratchCapacity = capacity;
+}
+
+void CsvScanner::appendScratch(const char *data, std::size_t length)
+{
+    if (length == 0)
+        return;
+    reserveScratch(m_scratchUsed + length);
+    std::memcpy(m_scratch.get() + m_scratchUsed, data, length);
+    m_scratchUsed += length;
+}
 
 CsvScanner::CsvScanner(std::string_view text, char delimiter)
     : m_text(text)
@@ -97,7 +187,7 @@ bool CsvScanner::next(CsvRecord &record)
 {
     record.fields.clear();
     record.unterminatedQuote = false;
-    m_scratch.clear();
+    m_scratchUsed = 0;
     m_scratchFields.clear();
 
     // Blank lines between records carry nothing.
@@ -119,47 +209,14 @@ bool CsvScanner::next(CsvRecord &record)
         if (pos < size && base[pos] == '"') {
             // Quoted field. It is viewed in place unless it holds doubled quotes (JSON in a cell
             // has dozens) or stray text after the closing quote; then it is assembled in the
-            // scratch buffer: one scan finds the closing quote, one copy drops the doublings.
-            const std::size_t start = ++pos;
-            bool doubled = false;
-            std::int64_t newlines = 0;
-            const std::size_t close = findClosingQuote(base, start, size, doubled, newlines);
-            m_line += newlines;
-            const std::size_t end = close == std::string_view::npos ? size : close;
-            if (close == std::string_view::npos)
-                record.unterminatedQuote = true; // a truncated export: keep what is there
+            // scratch buffer by the same scan that finds the closing quote.
             bool copied = false;
             std::size_t scratchOffset = 0;
             std::string_view view;
-            if (doubled) {
-                copied = true;
-                scratchOffset = m_scratch.size();
-                m_scratch.resize(scratchOffset + (end - start));
-                char *out = m_scratch.data() + scratchOffset;
-                std::size_t from = start;
-                while (const void *q = std::memchr(base + from, '"', end - from)) {
-                    const std::size_t qpos = static_cast<const char *>(q) - base;
-                    std::memcpy(out, base + from, qpos + 1 - from);
-                    out += qpos + 1 - from;
-                    from = qpos + 2;
-                    if (from >= end)
-                        break;
-                }
-                if (from < end) {
-                    std::memcpy(out, base + from, end - from);
-                    out += end - from;
-                }
-                m_scratch.resize(static_cast<std::size_t>(out - m_scratch.data()));
-            } else {
-                view = std::string_view(base + start, end - start);
-            }
+            const std::size_t close = scanQuoted(++pos, view, copied, scratchOffset);
+            if (close == std::string_view::npos)
+                record.unterminatedQuote = true; // a truncated export: keep what is there
             pos = close == std::string_view::npos ? size : close + 1;
-            auto startCopy = [&] {
-                if (!copied) {
-                    scratchOffset = m_scratch.size();
-                    copied = true;
-                }
-            };
             // Text between the closing quote and the delimiter ("abc"def) is malformed; keep it.
             const std::size_t junkStart = pos;
             while (pos < size && base[pos] != m_delimiter && base[pos] != '\n')
@@ -169,10 +226,11 @@ bool CsvScanner::next(CsvRecord &record)
                 --junkEnd;
             if (junkEnd > junkStart) {
                 if (!copied) {
-                    startCopy();
-                    m_scratch.append(view);
+                    scratchOffset = m_scratchUsed;
+                    copied = true;
+                    appendScratch(view.data(), view.size());
                 }
-                m_scratch.append(base + junkStart, junkEnd - junkStart);
+                appendScratch(base + junkStart, junkEnd - junkStart);
             }
             if (copied) {
                 m_scratchFields.emplace_back(record.fields.size(), scratchOffset);
@@ -210,8 +268,8 @@ bool CsvScanner::next(CsvRecord &record)
     // Resolve scratch-backed fields now that the scratch buffer is final.
     for (std::size_t i = 0; i < m_scratchFields.size(); ++i) {
         const auto [field, off] = m_scratchFields[i];
-        const std::size_t endOff = i + 1 < m_scratchFields.size() ? m_scratchFields[i + 1].second : m_scratch.size();
-        record.fields[field] = std::string_view(m_scratch).substr(off, endOff - off);
+        const std::size_t endOff = i + 1 < m_scratchFields.size() ? m_scratchFields[i + 1].second : m_scratchUsed;
+        record.fields[field] = std::string_view(m_scratch.get() + off, endOff - off);
     }
     m_pos = pos;
     return true;

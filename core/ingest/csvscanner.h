@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,11 +38,19 @@ public:
     bool atEnd() const { return m_pos >= m_text.size(); }
 
 private:
+    std::size_t scanQuoted(std::size_t pos, std::string_view &view, bool &copied, std::size_t &scratchOffset);
+    void reserveScratch(std::size_t needed);
+    void appendScratch(const char *data, std::size_t length);
+
     std::string_view m_text;
     std::size_t m_pos = 0;
     std::int64_t m_line = 1;
     char m_delimiter;
-    std::string m_scratch;
+    // Unescaped quoted fields of the current record; not a std::string, whose resize() would
+    // zero what the scan is about to overwrite.
+    std::unique_ptr<char[]> m_scratch;
+    std::size_t m_scratchUsed = 0;
+    std::size_t m_scratchCapacity = 0;
     std::vector<std::pair<std::size_t, std::size_t>> m_scratchFields; // (field index, scratch offset) pairs
 };
 

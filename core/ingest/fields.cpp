@@ -34,10 +34,21 @@ std::uint64_t ParseArena::keyHash(std::string_view key)
         n -= 8;
     }
     if (n > 0) {
-        std::uint64_t w = 0;
-        std::memcpy(&w, p, n);
-        const std::uint64_t mask = ~0ULL >> (64 - 8 * n);
-        h = (h ^ ((w | kFold) & mask)) * kMul;
+        // The last one to seven bytes in one word without a byte loop: two overlapping 4-byte
+        // loads, or the first, middle and last byte. Each byte is still folded on its own and
+        // the length is in the seed, so keys equal but for case still hash alike.
+        std::uint64_t w;
+        if (n >= 4) {
+            std::uint32_t lo, hi;
+            std::memcpy(&lo, p, 4);
+            std::memcpy(&hi, p + n - 4, 4);
+            w = lo | (std::uint64_t(hi) << 32);
+        } else {
+            w = std::uint64_t(static_cast<unsigned char>(p[0]))
+                | (std::uint64_t(static_cast<unsigned char>(p[n / 2])) << 8)
+                | (std::uint64_t(static_cast<unsigned char>(p[n - 1])) << 16);
+        }
+        h = (h ^ (w | kFold)) * kMul;
         h ^= h >> 32;
     }
     return h;
@@ -51,15 +62,35 @@ const ParseArena::KeyIndex *ParseArena::index(simdjson::dom::object object)
     index.entries.clear();
     for (auto field : object)
         index.entries.push_back({keyHash(field.key), field.key, field.value});
+    // At most half full, so that a miss (most lookups try aliases the record lacks) ends at an
+    // empty slot within a probe or two.
+    std::size_t size = 16;
+    while (size < 2 * index.entries.size())
+        size *= 2;
+    index.slots.assign(size, 0);
+    const std::size_t mask = size - 1;
+    for (std::size_t i = 0; i < index.entries.size(); ++i) {
+        std::size_t slot = index.entries[i].hash & mask;
+        while (index.slots[slot] != 0)
+            slot = (slot + 1) & mask;
+        index.slots[slot] = static_cast<std::uint32_t>(i + 1);
+    }
     return &index;
 }
 
 std::optional<element> ParseArena::KeyIndex::find(std::string_view key) const
 {
     const std::uint64_t h = keyHash(key);
-    for (const Entry &e : entries) {
+    const std::size_t mask = slots.size() - 1;
+    // Keys equal but for case share a hash and so a probe chain, in which linear probing keeps
+    // them in insertion order: the first match is the first of duplicate keys, as
+    // at_key_case_insensitive answers.
+    for (std::size_t slot = h & mask; slots[slot] != 0; slot = (slot + 1) & mask) {
+        const Entry &e = entries[slots[slot] - 1];
         if (e.hash != h || e.key.size() != key.size())
             continue;
+        if (e.key == key)
+            return e.value;
         bool same = true;
         for (std::size_t i = 0; i < key.size() && same; ++i) {
             const char a = e.key[i] >= 'A' && e.key[i] <= 'Z' ? static_cast<char>(e.key[i] - 'A' + 'a') : e.key[i];
@@ -67,7 +98,7 @@ std::optional<element> ParseArena::KeyIndex::find(std::string_view key) const
             same = a == b;
         }
         if (same)
-            return e.value; // the first of duplicate keys, as at_key_case_insensitive does
+            return e.value;
     }
     return std::nullopt;
 }

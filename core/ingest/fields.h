@@ -23,9 +23,9 @@ public:
     std::optional<simdjson::dom::element> parse(std::string_view json, std::string *error = nullptr);
     std::string_view keep(std::string text);
 
-    // The keys of one JSON object, hashed case-insensitively, so that the forty or so lookups a
-    // normaliser makes per record cost a hash and a few integer compares instead of a
-    // case-insensitive string scan over every key each time.
+    // The keys of one JSON object in a small open-addressing table, hashed case-insensitively,
+    // so that the forty or so lookups a normaliser makes per record cost a hash and a probe or
+    // two instead of a case-insensitive string scan over every key each time.
     struct KeyIndex
     {
         struct Entry
@@ -34,7 +34,8 @@ public:
             std::string_view key;
             simdjson::dom::element value;
         };
-        std::vector<Entry> entries;
+        std::vector<Entry> entries;   // in the object's order
+        std::vector<std::uint32_t> slots; // entry index + 1, 0 for an empty slot; a power of two long
         std::optional<simdjson::dom::element> find(std::string_view key) const;
     };
     const KeyIndex *index(simdjson::dom::object object);

@@ -229,6 +229,10 @@ ReadResult CsvFormatReader::read(std::string_view text, const ReadOptions &optio
     }
 
     ParseArena arena;
+    // One event for the whole file, reset from a blank one per row: copy-assigning strings keeps
+    // their buffers, so the normaliser fills them without an allocation per field and row.
+    const Event blank;
+    Event event;
     std::size_t rows = 0;
     const std::size_t expected = row.fields.size();
     while (scanner.next(row)) {
@@ -250,7 +254,7 @@ ReadResult CsvFormatReader::read(std::string_view text, const ReadOptions &optio
             continue;
         }
         arena.reset();
-        Event event;
+        event = blank;
         event.line = line;
         event.rawOffset = bodyStart + row.offset;
         event.rawLength = row.length;
@@ -271,6 +275,8 @@ ReadResult JsonFormatReader::read(std::string_view text, const ReadOptions &opti
     const DateOrder order = options.dateOrder == DateOrder::Unknown ? DateOrder::MonthFirst : options.dateOrder;
     JsonSplitter splitter(text);
     ParseArena arena;
+    const Event blank; // reset per record, keeping the strings' buffers (see CsvFormatReader::read)
+    Event event;
     JsonSpan span;
     std::size_t records = 0;
     while (splitter.next(span)) {
@@ -310,7 +316,7 @@ ReadResult JsonFormatReader::read(std::string_view text, const ReadOptions &opti
             sink.reject(span.line, "the record is not a JSON object");
             continue;
         }
-        Event event;
+        event = blank;
         event.line = span.line;
         event.rawOffset = span.offset;
         event.rawLength = span.length;

@@ -49,6 +49,19 @@ void JsonWriter::appendEscaped(std::string &out, std::string_view text)
     static const char hex[] = "0123456789abcdef";
     out.push_back('"');
     for (std::size_t i = 0; i < text.size();) {
+        // Plain printable ASCII goes over in runs, not a byte at a time.
+        std::size_t run = i;
+        while (run < text.size()) {
+            const auto p = static_cast<unsigned char>(text[run]);
+            if (p < 0x20 || p >= 0x7F || p == '"' || p == '\\')
+                break;
+            ++run;
+        }
+        if (run > i) {
+            out.append(text.data() + i, run - i);
+            i = run;
+            continue;
+        }
         const auto c = static_cast<unsigned char>(text[i]);
         if (c >= 0x80) {
             const std::size_t n = utf8Length(text, i);

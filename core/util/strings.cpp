@@ -20,6 +20,13 @@ std::string toLowerAscii(std::string_view s)
     return out;
 }
 
+void assignLowerAscii(std::string &out, std::string_view s)
+{
+    out.resize(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i)
+        out[i] = toLowerAscii(s[i]);
+}
+
 bool iequals(std::string_view a, std::string_view b) noexcept
 {
     if (a.size() != b.size())

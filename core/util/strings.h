@@ -24,6 +24,8 @@ constexpr bool isSpaceAscii(char c) noexcept
 }
 
 std::string toLowerAscii(std::string_view s);
+// The same into an existing string, reusing its buffer.
+void assignLowerAscii(std::string &out, std::string_view s);
 bool iequals(std::string_view a, std::string_view b) noexcept;
 std::string_view trim(std::string_view s) noexcept;
 bool startsWithI(std::string_view s, std::string_view prefix) noexcept;
