@@ -115,7 +115,10 @@ struct EdgeRef
     std::uint32_t index = 0;
     double weight = 1;
 };
-using EntityGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property, EdgeRef>;
+// The edge list is a vector too (the default is a list: a heap node an edge); edges are never
+// removed.
+using EntityGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property, EdgeRef,
+                                          boost::no_property, boost::vecS>;
 
 // Every entity of a case and how they are tied, with the findings and incidents of the latest
 // detection run attached. Built by buildGraph (graphbuilder.h); plain data, no Qt.
