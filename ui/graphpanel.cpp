@@ -606,6 +606,15 @@ void GraphPanel::onSelectionChanged(const Selection &s, const QObject *origin)
         showNode(node);
 }
 
+void GraphPanel::setTriage(const QString &fingerprint, const QString &state)
+{
+    if (!m_graph || !m_graph->setTriage(fingerprint.toStdString(), state.toStdString()))
+        return;
+    m_view->refreshTriage();
+    if (m_view->selectedNode() >= 0)
+        showDetails(m_view->selectedNode());
+}
+
 void GraphPanel::showDetails(int node)
 {
     if (!m_graph || node < 0)
@@ -638,6 +647,12 @@ void GraphPanel::showDetails(int node)
                                        .arg(n.activeUsers)
                                        .arg(m_graph->tenantActiveUsers)
                                        .arg(m_graph->hubThreshold));
+    if (!n.findings.empty()) {
+        const auto open = std::count_if(n.findings.begin(), n.findings.end(),
+                                        [&](std::uint32_t f) { return !m_graph->findings[f].dismissed(); });
+        row(QStringLiteral("Triage"), open == 0 ? QStringLiteral("all %1 findings dismissed (false positive or benign)").arg(n.findings.size())
+                                                : QStringLiteral("%1 of %2 findings open or confirmed").arg(open).arg(n.findings.size()));
+    }
     if (n.campaign >= 0 && static_cast<std::size_t>(n.campaign) < m_campaigns.size())
         row(QStringLiteral("Campaign"), QStringLiteral("Campaign %1").arg(m_campaigns[static_cast<std::size_t>(n.campaign)].id));
     html += QStringLiteral("</table>");
@@ -645,9 +660,9 @@ void GraphPanel::showDetails(int node)
         html += QStringLiteral("<h4>Findings</h4><ul>");
         for (std::uint32_t f : n.findings) {
             const GraphFinding &gf = m_graph->findings[f];
-            html += QStringLiteral("<li><b>%1</b> %2%3: %4</li>")
+            html += QStringLiteral("<li><b>%1</b> %2%3 <i>[%5]</i>: %4</li>")
                         .arg(esc(gf.detector), esc(gf.severity), gf.suppressed ? QStringLiteral(" (suppressed)") : QString(),
-                             esc(gf.summary));
+                             esc(gf.summary), esc(gf.triage));
         }
         html += QStringLiteral("</ul>");
     }

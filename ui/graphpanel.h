@@ -54,6 +54,9 @@ public:
     void showNode(int node);
     // Highlights a campaign's subgraph (index into campaigns(); -1: none) and shows its nodes.
     void highlightCampaign(int index);
+    // The analyst triaged a finding (state: triageStateName): its nodes are drawn and described
+    // accordingly, without building the graph again.
+    void setTriage(const QString &fingerprint, const QString &state);
     void expand(int node);   // adds the node's neighbours (not through hubs)
     void collapse(int node); // removes the neighbours that hang on this node only
     // Finds an entity by key or value, else the first label containing the text.

@@ -24,6 +24,13 @@ constexpr double kUserRadius = 11;
 const QColor kFindingRing(0xc6, 0x28, 0x28);
 const QColor kSelectedHalo(0xff, 0xc1, 0x07);
 const QColor kHighlightHalo(0xff, 0x6f, 0x00, 110);
+const QColor kDismissedRing(0x9e, 0x9e, 0x9e);
+
+// A type's colour faded towards white: a node whose findings the analyst dismissed.
+QColor mutedColor(const QColor &c)
+{
+    return QColor((c.red() + 3 * 235) / 4, (c.green() + 3 * 235) / 4, (c.blue() + 3 * 235) / 4);
+}
 
 QString shortLabel(const GraphNode &n)
 {
@@ -104,7 +111,7 @@ void paintGraphLegend(QPainter &p, const QPointF &topLeft)
     p.setFont(font);
     const QFontMetricsF fm(font);
     const double row = std::max(16.0, fm.height() + 3);
-    const int rows = kNodeTypeCount + 3;
+    const int rows = kNodeTypeCount + 4;
     const double width = fm.horizontalAdvance(QStringLiteral("Hub (shared by many users)")) + 40;
     const QRectF box(topLeft, QSizeF(width, row * rows + 10));
     p.setPen(QColor(0, 0, 0, 60));
@@ -132,6 +139,10 @@ void paintGraphLegend(QPainter &p, const QPointF &topLeft)
     p.setBrush(Qt::white);
     p.drawEllipse(QPointF(x, y), 5, 5);
     text(QStringLiteral("Has findings"));
+    p.setPen(QPen(kDismissedRing, 2, Qt::DotLine));
+    p.setBrush(mutedColor(nodeColor(NodeType::User)));
+    p.drawEllipse(QPointF(x, y), 5, 5);
+    text(QStringLiteral("Findings dismissed"));
     p.setPen(QPen(kHighlightHalo, 5));
     p.setBrush(Qt::NoBrush);
     p.drawEllipse(QPointF(x, y), 5, 5);
@@ -167,6 +178,15 @@ public:
         setZValue(on ? 3 : (m_highlighted ? 2 : 1));
         update();
     }
+    // Every finding of the node triaged false positive or benign: drawn muted.
+    void setDismissed(bool on)
+    {
+        if (on != m_dismissed) {
+            m_dismissed = on;
+            update();
+        }
+    }
+    bool dismissed() const { return m_dismissed; }
     void setHighlighted(bool on)
     {
         m_highlighted = on;
@@ -194,10 +214,14 @@ public:
             p->setBrush(Qt::NoBrush);
             p->drawPath(m_shape);
         }
-        const QColor fill = m_node.hub ? QColor(0xdd, 0xdd, 0xdd) : nodeColor(m_node.type);
+        QColor fill = m_node.hub ? QColor(0xdd, 0xdd, 0xdd) : nodeColor(m_node.type);
         QPen outline(m_node.hub ? QColor(0x90, 0x90, 0x90) : fill.darker(160), 1.2, m_node.hub ? Qt::DashLine : Qt::SolidLine);
-        if (!m_node.findings.empty())
+        if (m_dismissed) {
+            fill = mutedColor(fill);
+            outline = QPen(kDismissedRing, 2.4, Qt::DotLine);
+        } else if (!m_node.findings.empty()) {
             outline = QPen(kFindingRing, 3.2);
+        }
         p->setPen(outline);
         p->setBrush(fill);
         p->drawPath(m_shape);
@@ -212,7 +236,7 @@ public:
             return;
         QFont font = p->font();
         font.setPointSizeF(8);
-        font.setBold(m_selected || !m_node.findings.empty());
+        font.setBold(m_selected || (!m_node.findings.empty() && !m_dismissed));
         p->setFont(font);
         const QFontMetricsF fm(font);
         const double w = fm.horizontalAdvance(m_label) + 6;
@@ -232,6 +256,7 @@ private:
     QString m_label;
     bool m_selected = false;
     bool m_highlighted = false;
+    bool m_dismissed = false;
 };
 
 // An edge of the picture. Not a scene item of its own: thousands of line items cost the scene
@@ -422,7 +447,7 @@ public:
         f.setPointSizeF(8.5);
         const QFontMetricsF fm(f);
         resize(static_cast<int>(fm.horizontalAdvance(QStringLiteral("Hub (shared by many users)")) + 42),
-               static_cast<int>(std::max(16.0, fm.height() + 3) * (kNodeTypeCount + 3) + 12));
+               static_cast<int>(std::max(16.0, fm.height() + 3) * (kNodeTypeCount + 4) + 12));
     }
 
 protected:
@@ -514,10 +539,25 @@ void GraphView::show(std::shared_ptr<const InvestigationGraph> graph, const std:
     m_edgeLayer = new EdgeLayer(this, m_edges, m_pens, bounds.adjusted(-10, -10, 10, 10));
     m_scene->addItem(m_edgeLayer);
     m_scene->setSceneRect(bounds.adjusted(-200, -200, 200, 200));
+    refreshTriage();
     applyVisibility();
     setHighlight(m_highlight);
     if (keepSelected >= 0 && m_items.contains(static_cast<std::uint32_t>(keepSelected)))
         selectNode(keepSelected, false);
+}
+
+void GraphView::refreshTriage()
+{
+    if (!m_graph)
+        return;
+    for (GraphNodeItem *item : std::as_const(m_items))
+        item->setDismissed(m_graph->findingsDismissed(item->node()));
+}
+
+bool GraphView::isNodeDismissed(std::uint32_t node) const
+{
+    const GraphNodeItem *item = m_items.value(node);
+    return item && item->dismissed();
 }
 
 void GraphView::setHighlight(const std::vector<std::uint32_t> &nodes)

@@ -46,6 +46,12 @@ public:
               const std::vector<LayoutPoint> &positions);
     void clear();
 
+    // Draws again which nodes have only dismissed findings (after the graph's triage changed).
+    void refreshTriage();
+    // Whether the node is drawn muted: it has findings and every one was triaged false
+    // positive or benign.
+    bool isNodeDismissed(std::uint32_t node) const;
+
     // Nodes to emphasise (a campaign's or a finding's subgraph); the rest is dimmed. Empty: none.
     void setHighlight(const std::vector<std::uint32_t> &nodes);
     // Hidden types, and a time window ([fromMs, toMs), kNoTime for open ends): edges outside the

@@ -967,10 +967,17 @@ void MainWindow::createFindingPanels()
         m_userPage->setUsers(users);
         m_details->showSelection(m_selection->current());
     });
-    connect(m_findings, &FindingsPanel::triageSaved, this, [this](const QString &, bool ok, const QString &error) {
+    connect(m_findings, &FindingsPanel::triageSaved, this, [this](const QString &fingerprint, bool ok, const QString &error) {
         statusBar()->showMessage(ok ? QStringLiteral("Triage saved in the case") : QStringLiteral("Triage not saved: %1").arg(error), 8000);
-        if (ok)
+        if (ok) {
             m_details->showSelection(m_selection->current());
+            for (const StoredFinding &f : m_findings->model()->snapshot().findings) {
+                if (qstr(f.finding.fingerprint) == fingerprint) {
+                    m_graph->setTriage(fingerprint, QString::fromLatin1(triageStateName(f.triage.state)));
+                    break;
+                }
+            }
+        }
     });
     connect(m_findings, &FindingsPanel::tuningRequested, this,
             [this](const QString &key, const QString &value) { addToTuning(key, value); });

@@ -837,6 +837,7 @@ void Builder::attachFindings(Database &db)
         gf.suppressed = !f.suppressedBy.empty();
         gf.incidentId = f.incidentId;
         gf.fingerprint = f.fingerprint;
+        gf.triage = triageStateName(sf.triage.state);
         auto attach = [&](int n) {
             if (n < 0 || std::find(gf.nodes.begin(), gf.nodes.end(), static_cast<std::uint32_t>(n)) != gf.nodes.end())
                 return;

@@ -92,6 +92,24 @@ std::string InvestigationGraph::makeKey(NodeType type, std::string_view value)
     return key;
 }
 
+bool InvestigationGraph::findingsDismissed(const GraphNode &node) const
+{
+    return !node.findings.empty()
+        && std::all_of(node.findings.begin(), node.findings.end(), [&](std::uint32_t f) { return findings[f].dismissed(); });
+}
+
+bool InvestigationGraph::setTriage(std::string_view fingerprint, std::string_view state)
+{
+    bool any = false;
+    for (GraphFinding &f : findings) {
+        if (f.fingerprint == fingerprint) {
+            f.triage.assign(state);
+            any = true;
+        }
+    }
+    return any;
+}
+
 int InvestigationGraph::find(std::string_view key) const
 {
     const auto it = m_byKey.find(std::string(key));

@@ -96,7 +96,11 @@ struct GraphFinding
     bool suppressed = false;
     std::int64_t incidentId = 0;
     std::string fingerprint; // stable across runs (triage key)
+    std::string triage = "new"; // the analyst's verdict: "new", "true-positive", "false-positive", "benign"
     std::vector<std::uint32_t> nodes;
+
+    // Triaged as a false positive or benign: nothing left to look at.
+    bool dismissed() const { return triage == "false-positive" || triage == "benign"; }
 };
 
 struct GraphIncident
@@ -141,6 +145,10 @@ public:
     // a user), as an analyst types it. -1 when nothing matches.
     int resolve(std::string_view entity) const;
     static std::string makeKey(NodeType type, std::string_view value);
+    // The node has findings and the analyst dismissed every one (false positive or benign).
+    bool findingsDismissed(const GraphNode &node) const;
+    // Sets the triage of the findings with this fingerprint; false when none has it.
+    bool setTriage(std::string_view fingerprint, std::string_view state);
 
     // Called once the node and edge vectors are final: the lookup index and the Boost graph.
     void finalise();

@@ -5,6 +5,7 @@
 #include "ingest/importer.h"
 #include "simulate/simulator.h"
 #include "store/casestore.h"
+#include "store/findingstore.h"
 #include "ui/eventfilterbar.h"
 #include "ui/eventspanel.h"
 #include "ui/graphpanel.h"
@@ -56,6 +57,7 @@ private slots:
     void expandCollapseFilterSearch();
     void exportsPngAndSvg();
     void workspaceLinksGraphAndEvents();
+    void dismissedFindingsMuteTheNode();
 
 private:
     QTemporaryDir m_dir;
@@ -284,4 +286,91 @@ void TestGraphPanel::workspaceLinksGraphAndEvents()
 }
 
 QTEST_MAIN(TestGraphPanel)
+namespace {
+
+QColor pixelAt(GraphView *view, int node)
+{
+    const QPoint at = view->mapFromScene(view->nodePosition(static_cast<std::uint32_t>(node)));
+    return view->viewport()->grab().toImage().pixelColor(at * view->viewport()->devicePixelRatioF());
+}
+
+} // namespace
+
+// A node whose findings are all triaged false positive or benign is drawn muted (its type's
+// colour faded, no red ring) and says so in its details; one open finding keeps it marked. The
+// triage comes from the case when the graph is built, and from the findings panel afterwards.
+void TestGraphPanel::dismissedFindingsMuteTheNode()
+{
+    SelectionHub hub;
+    GraphPanel panel(&hub);
+    panel.resize(1200, 800);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    panel.openCase(m_case);
+    QVERIFY(waitIdle(panel));
+    const int attacker = panel.graph()->find("ip:" + kAttackerIp.toStdString());
+    QVERIFY(attacker >= 0);
+    const GraphNode &node = panel.graph()->nodes[static_cast<std::size_t>(attacker)];
+    QVERIFY(node.findings.size() >= 2);
+    QVERIFY(!panel.view()->isNodeDismissed(static_cast<std::uint32_t>(attacker)));
+    const QColor before = pixelAt(panel.view(), attacker);
+    QCOMPARE(before, nodeColor(NodeType::Ip));
+
+    std::vector<std::string> fingerprints;
+    for (std::uint32_t f : node.findings)
+        fingerprints.push_back(panel.graph()->findings[f].fingerprint);
+    clickNode(panel.view(), attacker);
+    // All but one dismissed: still marked.
+    for (std::size_t i = 0; i + 1 < fingerprints.size(); ++i)
+        panel.setTriage(QString::fromStdString(fingerprints[i]), i % 2 ? QStringLiteral("benign") : QStringLiteral("false-positive"));
+    QVERIFY(!panel.view()->isNodeDismissed(static_cast<std::uint32_t>(attacker)));
+    QVERIFY2(panel.details()->toPlainText().contains(QStringLiteral("1 of %1 findings open").arg(fingerprints.size())),
+             qPrintable(panel.details()->toPlainText()));
+    // The last one too: muted, in the picture and in the details.
+    panel.setTriage(QString::fromStdString(fingerprints.back()), QStringLiteral("false-positive"));
+    QVERIFY(panel.view()->isNodeDismissed(static_cast<std::uint32_t>(attacker)));
+    QVERIFY(panel.details()->toPlainText().contains(QStringLiteral("all %1 findings dismissed").arg(fingerprints.size())));
+    QVERIFY(panel.details()->toPlainText().contains(QStringLiteral("[false-positive]")));
+    const QColor after = pixelAt(panel.view(), attacker);
+    QVERIFY2(after != before && after.saturationF() < before.saturationF() / 2 && after.lightnessF() > before.lightnessF(),
+             qPrintable(after.name()));
+    // A true positive brings the mark back.
+    panel.setTriage(QString::fromStdString(fingerprints.front()), QStringLiteral("true-positive"));
+    QVERIFY(!panel.view()->isNodeDismissed(static_cast<std::uint32_t>(attacker)));
+    QCOMPARE(pixelAt(panel.view(), attacker), before);
+
+    // Triage stored in the case is read when the graph is built (a copy of the case).
+    const QString copy = m_dir.filePath(QStringLiteral("triaged.mpcase"));
+    QVERIFY(QFile::copy(m_case, copy));
+    {
+        CaseStore store;
+        std::string error;
+        QVERIFY2(store.open(copy.toStdString(), false, &error), error.c_str());
+        FindingStore findings(store);
+        for (const std::string &fp : fingerprints)
+            QVERIFY2(findings.setTriage(fp, TriageState::Benign, "office test", &error), error.c_str());
+    }
+    GraphPanel reopened(&hub);
+    reopened.resize(1200, 800);
+    reopened.show();
+    reopened.openCase(copy);
+    QVERIFY(waitIdle(reopened));
+    QVERIFY(reopened.view()->isNodeDismissed(static_cast<std::uint32_t>(attacker)));
+    // Every other node is muted exactly when all its findings are among those.
+    int open = 0;
+    for (std::uint32_t n = 0; n < reopened.graph()->nodes.size(); ++n) {
+        const GraphNode &other = reopened.graph()->nodes[n];
+        if (other.findings.empty())
+            continue;
+        const bool all = std::all_of(other.findings.begin(), other.findings.end(), [&](std::uint32_t f) {
+            return std::find(fingerprints.begin(), fingerprints.end(), reopened.graph()->findings[f].fingerprint) != fingerprints.end();
+        });
+        QCOMPARE(reopened.graph()->findingsDismissed(other), all);
+        if (reopened.view()->hasNode(n))
+            QCOMPARE(reopened.view()->isNodeDismissed(n), all);
+        open += all ? 0 : 1;
+    }
+    QVERIFY(open > 0);
+}
+
 #include "tst_graphpanel.moc"
