@@ -725,7 +725,7 @@ void MainWindow::onImportFinished(const ImportReport &report, bool cancelled)
         m_events->model()->refresh();
         m_events->filterBar()->loadChoices(m_casePath);
         if (!cancelled)
-            m_graph->openCase(m_casePath); // new entities and ties: build it again
+            m_graph->rebuild(); // new entities and ties: build it again, keeping the view
     }
     std::int64_t imported = 0;
     int problems = 0;
@@ -1082,7 +1082,7 @@ void MainWindow::onDetectionFinished(bool ok, bool cancelled, const QString &mes
     statusBar()->showMessage(message, 20000);
     if (ok && hasCase()) {
         m_findings->reload();
-        m_graph->openCase(m_casePath); // findings and campaigns changed: build the graph again
+        m_graph->rebuild(); // findings and campaigns changed: build the graph again, keeping the view
         m_timeline->reload();           // finding bands
         m_map->reload();                // rings and travel arcs
     }

@@ -58,6 +58,7 @@ private slots:
     void exportsPngAndSvg();
     void workspaceLinksGraphAndEvents();
     void dismissedFindingsMuteTheNode();
+    void rebuildKeepsTheViewAndShowsNewEntities();
 
 private:
     QTemporaryDir m_dir;
@@ -371,6 +372,66 @@ void TestGraphPanel::dismissedFindingsMuteTheNode()
         open += all ? 0 : 1;
     }
     QVERIFY(open > 0);
+}
+
+// After an import the graph is built again with the analyst's view kept: the same nodes, the
+// selected user still selected, the same zoom, and the new address the import brought for that
+// user shown next to them.
+void TestGraphPanel::rebuildKeepsTheViewAndShowsNewEntities()
+{
+    const QString copy = m_dir.filePath(QStringLiteral("rebuilt.mpcase"));
+    QVERIFY(QFile::copy(m_case, copy));
+    SelectionHub hub;
+    GraphPanel panel(&hub);
+    panel.resize(1200, 800);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    panel.openCase(copy);
+    QVERIFY(waitIdle(panel));
+    const int dana = panel.graph()->find("user:" + kDana.toStdString());
+    QVERIFY(dana >= 0);
+    clickNode(panel.view(), dana);
+    QCOMPARE(panel.view()->selectedNode(), dana);
+    panel.view()->scale(1.7, 1.7);
+    const double zoom = panel.view()->transform().m11();
+    const int shown = panel.view()->nodeCount();
+    const std::string newIp = "ip:203.0.113.77";
+    QCOMPARE(panel.graph()->find(newIp), -1);
+    {
+        CaseStore store;
+        std::string error;
+        QVERIFY2(store.open(copy.toStdString(), false, &error), error.c_str());
+        SourceFile source;
+        source.name = "late-signins.json";
+        source.sha256 = std::string(64, 'a');
+        source.format = "test";
+        QVERIFY2(store.beginImport(source, {}, &error), error.c_str());
+        Event e;
+        e.kind = EventKind::SignIn;
+        e.recordId = "late-1";
+        e.sourceId = source.id;
+        e.user = kDana.toStdString();
+        e.timeMs = 1792000000000;
+        e.operation = "SignIn";
+        e.ip = "203.0.113.77";
+        e.country = "RO";
+        e.resultCode = 0;
+        QVERIFY(store.insertEvent(e) == CaseStore::InsertResult::Inserted);
+        source.recordsRead = source.imported = 1;
+        QVERIFY2(store.finishImport(source, &error), error.c_str());
+    }
+    QSignalSpy loaded(&panel, &GraphPanel::graphLoaded);
+    panel.rebuild();
+    QVERIFY(loaded.wait(30000));
+    QVERIFY(waitIdle(panel));
+    const int ip = panel.graph()->find(newIp);
+    QVERIFY(ip >= 0);
+    QVERIFY(panel.view()->hasNode(static_cast<std::uint32_t>(ip)));
+    QCOMPARE(panel.view()->selectedNode(), panel.graph()->find("user:" + kDana.toStdString()));
+    QVERIFY(panel.details()->toPlainText().contains(kDana));
+    QCOMPARE(panel.view()->transform().m11(), zoom);
+    QVERIFY(panel.view()->nodeCount() > shown);
+    QVERIFY(panel.view()->hasNode(static_cast<std::uint32_t>(panel.graph()->find("ip:" + kAttackerIp.toStdString()))));
 }
 
 #include "tst_graphpanel.moc"
