@@ -666,8 +666,9 @@ void Builder::buildEdges()
     m_pending.clear();
 }
 
-// Outbound mail of the tenant's users to addresses outside its domains. The tenant's domains
-// are those of the accounts that sign in or act in its own logs.
+// Outbound mail of the tenant's users to addresses outside its domains, and inbound mail from
+// outside senders to its users. The tenant's domains are those of the accounts that sign in or
+// act in its own logs.
 void Builder::addMessages()
 {
     if (m_messages.empty())
@@ -688,8 +689,18 @@ void Builder::addMessages()
     };
     for (const PendingMessage &m : m_messages) {
         const std::string_view sender = m_mailAddresses.view(m.sender);
-        if (!internal(sender) || m_users.index.find(sender) == kNone)
-            continue; // inbound mail: the graph follows what the tenant's accounts do
+        if (!internal(sender)) {
+            // Inbound: the outside sender, tied to each of the tenant's users it reached (the
+            // phishing sender next to its victims).
+            for (std::uint32_t k = 0; k < m.recipientCount; ++k) {
+                const std::uint32_t user = m_users.index.find(m_mailAddresses.view(m_recipients[m.firstRecipient + k]));
+                if (user != kNone)
+                    edge(EdgeType::SentMailTo, node(m_addresses, sender), user, m.timeMs);
+            }
+            continue;
+        }
+        if (m_users.index.find(sender) == kNone)
+            continue; // a directory name or an account with no activity of its own
         const std::uint32_t user = node(m_users, sender);
         for (std::uint32_t k = 0; k < m.recipientCount; ++k) {
             const std::string_view to = m_mailAddresses.view(m_recipients[m.firstRecipient + k]);
@@ -738,6 +749,11 @@ void Builder::countUsers(const GraphOptions &options)
         case EdgeType::UsedClient:
             ties.push_back({e.to, e.from, true});
             ties.push_back({e.from, e.from, true});
+            break;
+        case EdgeType::SentMailTo:
+            // The sender's users are those it reached: one that mails most of the tenant is a
+            // hub (a newsletter, a supplier), not a lead.
+            ties.push_back({e.from, e.to, true});
             break;
         case EdgeType::Forwards:
             if (ruleOwner[e.from] != kNone)

@@ -14,10 +14,11 @@ constexpr const char *kNodeTitles[] = {"User", "IP address", "Network", "Country
                                        "External address", "Client app"};
 constexpr const char *kEdgeNames[] = {"signed-in-from", "sign-in-failed-from", "acted-from", "sent-from",
                                       "ip-in-network", "ip-in-country", "changed-rule", "rule-changed-from",
-                                      "has-rule", "forwards-to", "mailed-to", "used-client"};
+                                      "has-rule", "forwards-to", "mailed-to", "used-client",
+                                      "sent-mail-to"};
 constexpr const char *kEdgeTitles[] = {"signed in from", "failed to sign in from", "acted from", "sent mail from",
                                        "is in network", "is located in", "created or changed", "changed from",
-                                       "holds", "forwards to", "mailed", "used"};
+                                       "holds", "forwards to", "mailed", "used", "sent mail to"};
 static_assert(std::size(kNodeNames) == kNodeTypeCount && std::size(kNodeTitles) == kNodeTypeCount);
 static_assert(std::size(kEdgeNames) == kEdgeTypeCount && std::size(kEdgeTitles) == kEdgeTypeCount);
 

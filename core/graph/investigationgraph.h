@@ -40,8 +40,9 @@ enum class EdgeType : std::uint8_t {
     Forwards,         // rule -> address
     MailedTo,         // user -> external address (message trace)
     UsedClient,       // user -> client application (successful sign-ins)
+    SentMailTo,       // external address -> user (message trace, inbound)
 };
-constexpr int kEdgeTypeCount = static_cast<int>(EdgeType::UsedClient) + 1;
+constexpr int kEdgeTypeCount = static_cast<int>(EdgeType::SentMailTo) + 1;
 
 const char *nodeTypeName(NodeType type);   // "user", "ip", "network", "country", "rule", "address", "app"
 const char *nodeTypeTitle(NodeType type);  // "User", "IP address", ...
