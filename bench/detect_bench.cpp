@@ -11,6 +11,8 @@
 #include "detect/engine.h"
 #include "store/casestore.h"
 
+#include "benchutil.h"
+
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,6 +28,10 @@
 #include <vector>
 
 namespace {
+
+using bench::cpuSeconds;
+using bench::ipText;
+using bench::peakRssMb;
 
 using Clock = std::chrono::steady_clock;
 
@@ -53,11 +59,6 @@ constexpr City kAttackerCities[] = {
     {"NG", "Lagos", 6.52, 3.38}, {"RU", "Moscow", 55.76, 37.62}, {"VN", "Hanoi", 21.03, 105.85},
 };
 
-std::string ipText(std::uint32_t v)
-{
-    return std::to_string(v >> 24) + '.' + std::to_string((v >> 16) & 255) + '.' + std::to_string((v >> 8) & 255)
-        + '.' + std::to_string(v & 255);
-}
 
 // Writes a synthetic tenant: ordinary users signing in from their city and sending mail, with
 // a few hundred takeovers (foreign sign-in, forwarding rule, burst of sends) among them.
@@ -186,20 +187,7 @@ bool fillCase(mp::CaseStore &store, std::int64_t auditCount, std::int64_t signIn
     return store.finishImport(source, &error);
 }
 
-// CPU time of this process: the machine may be shared, and the target is "on one core".
-double cpuSeconds()
-{
-    timespec ts{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
 
-long peakRssMb()
-{
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return usage.ru_maxrss / 1024;
-}
 
 } // namespace
 

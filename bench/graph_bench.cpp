@@ -10,6 +10,8 @@
 #include "graph/graphbuilder.h"
 #include "graph/graphlayout.h"
 #include "store/casestore.h"
+
+#include "benchutil.h"
 #include "store/findingstore.h"
 
 #include <sys/resource.h>
@@ -25,25 +27,12 @@
 
 namespace {
 
-double cpuSeconds()
-{
-    timespec ts{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
+using bench::cpuSeconds;
+using bench::ipText;
+using bench::peakRssMb;
 
-long peakRssMb()
-{
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return usage.ru_maxrss / 1024;
-}
 
-std::string ipText(std::uint32_t v)
-{
-    return std::to_string(v >> 24) + '.' + std::to_string((v >> 16) & 255) + '.' + std::to_string((v >> 8) & 255) + '.'
-        + std::to_string(v & 255);
-}
+
 
 // An ordinary tenant: each user signs in from a home city's country, three own addresses and the
 // office (a hub); one sign-in in 2,000 comes from an attacker range; one audit record in 1,000 is

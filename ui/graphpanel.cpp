@@ -211,10 +211,43 @@ GraphPanel::~GraphPanel()
 void GraphPanel::openCase(const QString &path)
 {
     closeCase();
+    m_casePath = path;
+    startLoad();
+}
+
+void GraphPanel::rebuild()
+{
+    if (m_casePath.isEmpty())
+        return;
+    if (!m_graph) {
+        openCase(m_casePath);
+        return;
+    }
+    // Jobs of the old graph end (cancelled), the picture stays until the new one is laid out.
+    if (m_cancel)
+        m_cancel->store(true);
+    m_load.waitForFinished();
+    m_layout.waitForFinished();
+    m_loading = m_layingOut = m_layoutPending = false;
+    ++m_generation;
+    KeptView kept;
+    for (std::uint32_t n : m_visible)
+        kept.visible.push_back(m_graph->nodes[n].key);
+    if (m_view->selectedNode() >= 0)
+        kept.selected = m_graph->nodes[static_cast<std::size_t>(m_view->selectedNode())].key;
+    kept.highlighted = m_highlighted;
+    kept.transform = m_view->transform();
+    kept.centre = m_view->mapToScene(m_view->viewport()->rect().center());
+    m_kept = std::move(kept);
+    startLoad();
+}
+
+void GraphPanel::startLoad()
+{
     m_cancel = std::make_shared<std::atomic_bool>(false);
     m_status->setText(QStringLiteral("Building the graph…"));
     m_loading = true;
-    m_load.setFuture(QtConcurrent::run(backgroundPool(), [path = path.toStdString(), cancel = m_cancel] {
+    m_load.setFuture(QtConcurrent::run(backgroundPool(), [path = m_casePath.toStdString(), cancel = m_cancel] {
         Loaded loaded;
         CaseStore store;
         std::string error;
@@ -250,6 +283,9 @@ void GraphPanel::closeCase()
     m_visible.clear();
     m_highlighted = -1;
     m_pendingSelect = -1;
+    m_kept.reset();
+    m_restore.reset();
+    m_casePath.clear();
     m_campaignBox->clear();
     m_status->clear();
 }
@@ -270,6 +306,7 @@ void GraphPanel::onLoaded()
         m_status->setText(QStringLiteral("No graph: %1").arg(loaded.error));
         return;
     }
+    const std::shared_ptr<const InvestigationGraph> previous = m_graph;
     m_graph = std::move(loaded.graph);
     m_campaigns = std::move(loaded.campaigns);
     m_campaignBox->clear();
@@ -324,6 +361,32 @@ void GraphPanel::onLoaded()
         }
     }
     m_highlighted = m_campaigns.empty() ? -1 : 0;
+    if (m_kept && previous) {
+        // A rebuild: the same entities as before, and the new ones tied to them (the address a
+        // new import brought); the same selection, campaign and zoom.
+        std::set<std::uint32_t> kept;
+        for (const std::string &key : m_kept->visible) {
+            if (const int n = m_graph->find(key); n >= 0)
+                kept.insert(static_cast<std::uint32_t>(n));
+        }
+        std::set<std::uint32_t> added;
+        for (std::uint32_t n : kept) {
+            for (auto [it, end] = boost::adjacent_vertices(n, m_graph->graph); it != end; ++it) {
+                const auto other = static_cast<std::uint32_t>(*it);
+                if (!kept.count(other) && previous->find(m_graph->nodes[other].key) < 0)
+                    added.insert(other);
+            }
+        }
+        kept.insert(added.begin(), added.end());
+        if (!kept.empty()) {
+            start = std::move(kept);
+            if (m_kept->highlighted < static_cast<int>(m_campaigns.size()))
+                m_highlighted = m_kept->highlighted;
+            m_pendingSelect = m_kept->selected.empty() ? -1 : m_graph->find(m_kept->selected);
+            m_restore = m_kept;
+        }
+    }
+    m_kept.reset();
     m_campaignBox->setCurrentIndex(m_highlighted + 1);
     setVisibleNodes(std::move(start));
     // A selection made while the graph was building.
@@ -382,9 +445,17 @@ void GraphPanel::onLaidOut()
         m_view->setHighlight(m_campaigns[static_cast<std::size_t>(m_highlighted)].allNodes());
     else
         m_view->setHighlight({});
-    m_view->fit();
+    bool centred = false;
+    if (m_restore) {
+        m_view->setTransform(m_restore->transform);
+        m_view->centerOn(m_restore->centre);
+        m_restore.reset();
+        centred = true;
+    } else {
+        m_view->fit();
+    }
     if (m_pendingSelect >= 0) {
-        m_view->selectNode(m_pendingSelect);
+        m_view->selectNode(m_pendingSelect, !centred);
         showDetails(m_pendingSelect);
         m_pendingSelect = -1;
     }
@@ -606,6 +677,15 @@ void GraphPanel::onSelectionChanged(const Selection &s, const QObject *origin)
         showNode(node);
 }
 
+void GraphPanel::setTriage(const QString &fingerprint, const QString &state)
+{
+    if (!m_graph || !m_graph->setTriage(fingerprint.toStdString(), state.toStdString()))
+        return;
+    m_view->refreshTriage();
+    if (m_view->selectedNode() >= 0)
+        showDetails(m_view->selectedNode());
+}
+
 void GraphPanel::showDetails(int node)
 {
     if (!m_graph || node < 0)
@@ -638,6 +718,12 @@ void GraphPanel::showDetails(int node)
                                        .arg(n.activeUsers)
                                        .arg(m_graph->tenantActiveUsers)
                                        .arg(m_graph->hubThreshold));
+    if (!n.findings.empty()) {
+        const auto open = std::count_if(n.findings.begin(), n.findings.end(),
+                                        [&](std::uint32_t f) { return !m_graph->findings[f].dismissed(); });
+        row(QStringLiteral("Triage"), open == 0 ? QStringLiteral("all %1 findings dismissed (false positive or benign)").arg(n.findings.size())
+                                                : QStringLiteral("%1 of %2 findings open or confirmed").arg(open).arg(n.findings.size()));
+    }
     if (n.campaign >= 0 && static_cast<std::size_t>(n.campaign) < m_campaigns.size())
         row(QStringLiteral("Campaign"), QStringLiteral("Campaign %1").arg(m_campaigns[static_cast<std::size_t>(n.campaign)].id));
     html += QStringLiteral("</table>");
@@ -645,9 +731,9 @@ void GraphPanel::showDetails(int node)
         html += QStringLiteral("<h4>Findings</h4><ul>");
         for (std::uint32_t f : n.findings) {
             const GraphFinding &gf = m_graph->findings[f];
-            html += QStringLiteral("<li><b>%1</b> %2%3: %4</li>")
+            html += QStringLiteral("<li><b>%1</b> %2%3 <i>[%5]</i>: %4</li>")
                         .arg(esc(gf.detector), esc(gf.severity), gf.suppressed ? QStringLiteral(" (suppressed)") : QString(),
-                             esc(gf.summary));
+                             esc(gf.summary), esc(gf.triage));
         }
         html += QStringLiteral("</ul>");
     }

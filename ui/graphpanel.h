@@ -4,10 +4,12 @@
 #include "graph/graphlayout.h"
 
 #include <QFutureWatcher>
+#include <QTransform>
 #include <QWidget>
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -40,6 +42,11 @@ public:
 
     // Builds the graph of the case (its own connection, off the GUI thread).
     void openCase(const QString &path);
+    // Builds the graph of the open case again (after an import or a detection run) off the GUI
+    // thread, showing the current picture meanwhile, and keeps the analyst's view: the nodes
+    // shown (plus new entities tied to them), the selected node, the highlighted campaign, the
+    // zoom and the centre.
+    void rebuild();
     void closeCase();
     // Nothing is being built or laid out.
     bool isIdle() const;
@@ -54,6 +61,9 @@ public:
     void showNode(int node);
     // Highlights a campaign's subgraph (index into campaigns(); -1: none) and shows its nodes.
     void highlightCampaign(int index);
+    // The analyst triaged a finding (state: triageStateName): its nodes are drawn and described
+    // accordingly, without building the graph again.
+    void setTriage(const QString &fingerprint, const QString &state);
     void expand(int node);   // adds the node's neighbours (not through hubs)
     void collapse(int node); // removes the neighbours that hang on this node only
     // Finds an entity by key or value, else the first label containing the text.
@@ -90,6 +100,7 @@ private:
     void applyFilter();
     void showDetails(int node);
     void setVisibleNodes(std::set<std::uint32_t> nodes);
+    void startLoad();
     int nodeForSelection(const Selection &selection) const;
 
     SelectionHub *m_selection = nullptr;
@@ -116,6 +127,18 @@ private:
     bool m_loading = false;
     bool m_layingOut = false;
     int m_pendingSelect = -1;
+    QString m_casePath;
+    // What rebuild() keeps, by node key (indices change with the graph).
+    struct KeptView
+    {
+        std::vector<std::string> visible;
+        std::string selected;
+        int highlighted = -1;
+        QTransform transform;
+        QPointF centre;
+    };
+    std::optional<KeptView> m_kept;     // until the rebuilt graph is loaded
+    std::optional<KeptView> m_restore;  // until it is laid out
 };
 
 } // namespace mp::ui

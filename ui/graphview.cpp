@@ -9,6 +9,8 @@
 #include <QScrollBar>
 #include <QStyleOptionGraphicsItem>
 #include <QSvgGenerator>
+#include <QTimer>
+#include <QToolTip>
 #include <QWheelEvent>
 
 #include <algorithm>
@@ -22,6 +24,13 @@ constexpr double kUserRadius = 11;
 const QColor kFindingRing(0xc6, 0x28, 0x28);
 const QColor kSelectedHalo(0xff, 0xc1, 0x07);
 const QColor kHighlightHalo(0xff, 0x6f, 0x00, 110);
+const QColor kDismissedRing(0x9e, 0x9e, 0x9e);
+
+// A type's colour faded towards white: a node whose findings the analyst dismissed.
+QColor mutedColor(const QColor &c)
+{
+    return QColor((c.red() + 3 * 235) / 4, (c.green() + 3 * 235) / 4, (c.blue() + 3 * 235) / 4);
+}
 
 QString shortLabel(const GraphNode &n)
 {
@@ -102,7 +111,7 @@ void paintGraphLegend(QPainter &p, const QPointF &topLeft)
     p.setFont(font);
     const QFontMetricsF fm(font);
     const double row = std::max(16.0, fm.height() + 3);
-    const int rows = kNodeTypeCount + 3;
+    const int rows = kNodeTypeCount + 4;
     const double width = fm.horizontalAdvance(QStringLiteral("Hub (shared by many users)")) + 40;
     const QRectF box(topLeft, QSizeF(width, row * rows + 10));
     p.setPen(QColor(0, 0, 0, 60));
@@ -130,6 +139,10 @@ void paintGraphLegend(QPainter &p, const QPointF &topLeft)
     p.setBrush(Qt::white);
     p.drawEllipse(QPointF(x, y), 5, 5);
     text(QStringLiteral("Has findings"));
+    p.setPen(QPen(kDismissedRing, 2, Qt::DotLine));
+    p.setBrush(mutedColor(nodeColor(NodeType::User)));
+    p.drawEllipse(QPointF(x, y), 5, 5);
+    text(QStringLiteral("Findings dismissed"));
     p.setPen(QPen(kHighlightHalo, 5));
     p.setBrush(Qt::NoBrush);
     p.drawEllipse(QPointF(x, y), 5, 5);
@@ -165,6 +178,15 @@ public:
         setZValue(on ? 3 : (m_highlighted ? 2 : 1));
         update();
     }
+    // Every finding of the node triaged false positive or benign: drawn muted.
+    void setDismissed(bool on)
+    {
+        if (on != m_dismissed) {
+            m_dismissed = on;
+            update();
+        }
+    }
+    bool dismissed() const { return m_dismissed; }
     void setHighlighted(bool on)
     {
         m_highlighted = on;
@@ -192,10 +214,14 @@ public:
             p->setBrush(Qt::NoBrush);
             p->drawPath(m_shape);
         }
-        const QColor fill = m_node.hub ? QColor(0xdd, 0xdd, 0xdd) : nodeColor(m_node.type);
+        QColor fill = m_node.hub ? QColor(0xdd, 0xdd, 0xdd) : nodeColor(m_node.type);
         QPen outline(m_node.hub ? QColor(0x90, 0x90, 0x90) : fill.darker(160), 1.2, m_node.hub ? Qt::DashLine : Qt::SolidLine);
-        if (!m_node.findings.empty())
+        if (m_dismissed) {
+            fill = mutedColor(fill);
+            outline = QPen(kDismissedRing, 2.4, Qt::DotLine);
+        } else if (!m_node.findings.empty()) {
             outline = QPen(kFindingRing, 3.2);
+        }
         p->setPen(outline);
         p->setBrush(fill);
         p->drawPath(m_shape);
@@ -210,7 +236,7 @@ public:
             return;
         QFont font = p->font();
         font.setPointSizeF(8);
-        font.setBold(m_selected || !m_node.findings.empty());
+        font.setBold(m_selected || (!m_node.findings.empty() && !m_dismissed));
         p->setFont(font);
         const QFontMetricsF fm(font);
         const double w = fm.horizontalAdvance(m_label) + 6;
@@ -230,19 +256,35 @@ private:
     QString m_label;
     bool m_selected = false;
     bool m_highlighted = false;
+    bool m_dismissed = false;
 };
 
-class GraphEdgeItem : public QGraphicsLineItem
+// An edge of the picture. Not a scene item of its own: thousands of line items cost the scene
+// index and the painter an item each per frame; EdgeLayer draws them all in a few batches.
+class GraphEdgeItem
 {
 public:
-    GraphEdgeItem(const GraphEdge &edge, std::uint32_t index, GraphNodeItem *from, GraphNodeItem *to)
-        : QGraphicsLineItem(QLineF(from->pos(), to->pos()))
-        , m_edge(edge)
-        , m_index(index)
+    GraphEdgeItem(const GraphEdge &edge, GraphNodeItem *from, GraphNodeItem *to, int pen)
+        : m_edge(edge)
         , m_from(from)
         , m_to(to)
+        , m_line(from->pos(), to->pos())
+        , m_pen(pen)
     {
-        setZValue(0);
+    }
+    const GraphEdge &edge() const { return m_edge; }
+    GraphNodeItem *from() const { return m_from; }
+    GraphNodeItem *to() const { return m_to; }
+    const QLineF &line() const { return m_line; }
+    int pen() const { return m_pen; }
+    bool isVisible() const { return m_visible; }
+    void setVisible(bool on) { m_visible = on; }
+    double opacity() const { return m_opacity; }
+    void setOpacity(double opacity) { m_opacity = opacity; }
+
+    // How an edge of this type and count is drawn: colour by kind of tie, width by count.
+    static QPen penOf(const GraphEdge &edge)
+    {
         const double width = std::min(6.0, 0.8 + 1.3 * std::log10(1.0 + static_cast<double>(edge.count)));
         QColor color(0x9e, 0xa7, 0xb3);
         Qt::PenStyle style = Qt::SolidLine;
@@ -265,23 +307,131 @@ public:
         default:
             break;
         }
-        QPen pen(color, width, style);
-        pen.setCosmetic(false);
-        setPen(pen);
-        setToolTip(QStringLiteral("%1 %2 %3 (%4×)")
-                       .arg(QString::fromStdString(from->node().label), QString::fromLatin1(edgeTypeTitle(edge.type)),
-                            QString::fromStdString(to->node().label))
-                       .arg(edge.count));
+        // Widths in tenths: edges of about the same count share a pen, and a batch.
+        return QPen(color, std::round(width * 10) / 10, style);
     }
-    const GraphEdge &edge() const { return m_edge; }
-    GraphNodeItem *from() const { return m_from; }
-    GraphNodeItem *to() const { return m_to; }
 
 private:
     const GraphEdge &m_edge;
-    std::uint32_t m_index;
     GraphNodeItem *m_from;
     GraphNodeItem *m_to;
+    QLineF m_line;
+    int m_pen; // index into the view's pens
+    bool m_visible = true;
+    double m_opacity = 1;
+};
+
+namespace {
+
+// Liang-Barsky: the part of l inside r; false when none.
+bool clipLine(QLineF &l, const QRectF &r)
+{
+    const double dx = l.dx(), dy = l.dy();
+    double t0 = 0, t1 = 1;
+    const double p[4] = {-dx, dx, -dy, dy};
+    const double q[4] = {l.x1() - r.left(), r.right() - l.x1(), l.y1() - r.top(), r.bottom() - l.y1()};
+    for (int i = 0; i < 4; ++i) {
+        if (p[i] == 0) {
+            if (q[i] < 0)
+                return false;
+            continue;
+        }
+        const double t = q[i] / p[i];
+        if (p[i] < 0)
+            t0 = std::max(t0, t);
+        else
+            t1 = std::min(t1, t);
+        if (t0 > t1)
+            return false;
+    }
+    const QPointF a = l.p1();
+    l = QLineF(a + QPointF(dx * t0, dy * t0), a + QPointF(dx * t1, dy * t1));
+    return true;
+}
+
+} // namespace
+
+// Every edge in one scene item, below the nodes. Edges are kept sorted by pen, and drawn in
+// batches of one pen and opacity, each line cut to what is on screen (a long line's outline is
+// otherwise built in full and then clipped), with pens in screen pixels. Zoomed out, an edge
+// thinner than a pixel and a half is drawn without smoothing (and far out without dashes), which
+// is what it looks like at that size.
+class EdgeLayer : public QGraphicsItem
+{
+public:
+    EdgeLayer(const GraphView *view, const std::vector<std::unique_ptr<GraphEdgeItem>> &edges, const std::vector<QPen> &pens,
+              const QRectF &bounds)
+        : m_view(view)
+        , m_edges(edges)
+        , m_pens(pens)
+        , m_bounds(bounds)
+    {
+        setZValue(0);
+        setFlag(QGraphicsItem::ItemUsesExtendedStyleOption);
+        setAcceptedMouseButtons(Qt::NoButton);
+        // Kept as a picture of what is on screen: a pan scrolls it and draws only the strip
+        // that came into view; a zoom or a change of the edges draws it again.
+        setCacheMode(QGraphicsItem::DeviceCoordinateCache);
+    }
+    QRectF boundingRect() const override { return m_bounds; }
+    QPainterPath shape() const override { return {}; } // never hit by the mouse
+
+    void paint(QPainter *p, const QStyleOptionGraphicsItem *option, QWidget *) override
+    {
+        const double lod = option->levelOfDetailFromTransform(p->worldTransform());
+        const QRectF exposed = option->exposedRect;
+        const bool smooth = p->testRenderHint(QPainter::Antialiasing);
+        std::vector<QLineF> batch;
+        int batchPen = -1;
+        double batchOpacity = 1;
+        auto flush = [&] {
+            if (batch.empty())
+                return;
+            // Widths in screen pixels (a cosmetic pen is far cheaper to draw than a scaled outline),
+            // as wide as the scene width at this zoom but never wider than 5 pixels.
+            QPen pen = m_pens[static_cast<std::size_t>(batchPen)];
+            const double onScreen = pen.widthF() * lod;
+            pen.setCosmetic(true);
+            pen.setWidthF(std::clamp(onScreen, 0.5, 5.0));
+            // While the view moves, lines are not smoothed (a third of the cost of a frame);
+            // the frame after the move is.
+            bool aa = smooth && !m_view->isMoving();
+            if (onScreen < 1.5) {
+                if (lod < 0.5)
+                    pen.setStyle(Qt::SolidLine);
+                aa = false;
+            }
+            QColor c = pen.color();
+            c.setAlphaF(static_cast<float>(c.alphaF() * batchOpacity));
+            pen.setColor(c);
+            p->setRenderHint(QPainter::Antialiasing, aa);
+            p->setPen(pen);
+            p->drawLines(batch.data(), static_cast<int>(batch.size()));
+            batch.clear();
+        };
+        for (const auto &e : m_edges) {
+            if (!e->isVisible())
+                continue;
+            QLineF l = e->line();
+            const double margin = m_pens[static_cast<std::size_t>(e->pen())].widthF() + 1;
+            if (!clipLine(l, exposed.adjusted(-margin, -margin, margin, margin)))
+                continue;
+            if (e->pen() != batchPen || e->opacity() != batchOpacity) {
+                flush();
+                batchPen = e->pen();
+                batchOpacity = e->opacity();
+            }
+            batch.push_back(l);
+        }
+        flush();
+        p->setRenderHint(QPainter::Antialiasing, smooth);
+    }
+
+private:
+    const GraphView *m_view;
+    const std::vector<std::unique_ptr<GraphEdgeItem>> &m_edges;
+    const std::vector<QPen> &m_pens;
+    QRectF m_bounds;
 };
 
 namespace {
@@ -297,7 +447,7 @@ public:
         f.setPointSizeF(8.5);
         const QFontMetricsF fm(f);
         resize(static_cast<int>(fm.horizontalAdvance(QStringLiteral("Hub (shared by many users)")) + 42),
-               static_cast<int>(std::max(16.0, fm.height() + 3) * (kNodeTypeCount + 3) + 12));
+               static_cast<int>(std::max(16.0, fm.height() + 3) * (kNodeTypeCount + 4) + 12));
     }
 
 protected:
@@ -319,6 +469,16 @@ GraphView::GraphView(QWidget *parent)
     setDragMode(QGraphicsView::ScrollHandDrag);
     setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
     setViewportUpdateMode(QGraphicsView::SmartViewportUpdate);
+    setOptimizationFlags(QGraphicsView::DontAdjustForAntialiasing);
+    m_settle = new QTimer(this);
+    m_settle->setSingleShot(true);
+    m_settle->setInterval(kSettleMs);
+    connect(m_settle, &QTimer::timeout, this, [this] {
+        m_moving = false;
+        if (m_edgeLayer)
+            m_edgeLayer->update(); // drawn again, smoothed
+        viewport()->update();
+    });
     setBackgroundBrush(QColor(0xfb, 0xfb, 0xfc));
     setObjectName(QStringLiteral("graphView"));
     // A child of the view, not of its viewport: scrolling moves the viewport's children.
@@ -333,8 +493,10 @@ GraphView::~GraphView() = default;
 void GraphView::clear()
 {
     m_scene->clear();
+    m_edgeLayer = nullptr;
     m_items.clear();
     m_edges.clear();
+    m_pens.clear();
     m_selected = -1;
     m_graph.reset();
 }
@@ -359,18 +521,43 @@ void GraphView::show(std::shared_ptr<const InvestigationGraph> graph, const std:
             const std::uint32_t other = static_cast<std::uint32_t>(boost::target(*e, m_graph->graph));
             if (other < node || !m_items.contains(other))
                 continue;
-            const std::uint32_t index = m_graph->graph[*e].index;
-            const GraphEdge &edge = m_graph->edges[index];
-            auto *item = new GraphEdgeItem(edge, index, m_items.value(edge.from), m_items.value(edge.to));
-            m_scene->addItem(item);
-            m_edges.push_back(item);
+            const GraphEdge &edge = m_graph->edges[m_graph->graph[*e].index];
+            const QPen pen = GraphEdgeItem::penOf(edge);
+            auto known = std::find(m_pens.begin(), m_pens.end(), pen);
+            if (known == m_pens.end())
+                known = m_pens.insert(m_pens.end(), pen);
+            m_edges.push_back(std::make_unique<GraphEdgeItem>(edge, m_items.value(edge.from), m_items.value(edge.to),
+                                                              static_cast<int>(known - m_pens.begin())));
         }
     }
-    m_scene->setSceneRect(m_scene->itemsBoundingRect().adjusted(-200, -200, 200, 200));
+    // Drawn in batches of one pen: sorted by pen, thin under wide, in a stable order.
+    std::stable_sort(m_edges.begin(), m_edges.end(), [this](const auto &a, const auto &b) {
+        const double wa = m_pens[static_cast<std::size_t>(a->pen())].widthF(), wb = m_pens[static_cast<std::size_t>(b->pen())].widthF();
+        return wa != wb ? wa < wb : a->pen() < b->pen();
+    });
+    const QRectF bounds = m_scene->itemsBoundingRect();
+    m_edgeLayer = new EdgeLayer(this, m_edges, m_pens, bounds.adjusted(-10, -10, 10, 10));
+    m_scene->addItem(m_edgeLayer);
+    m_scene->setSceneRect(bounds.adjusted(-200, -200, 200, 200));
+    refreshTriage();
     applyVisibility();
     setHighlight(m_highlight);
     if (keepSelected >= 0 && m_items.contains(static_cast<std::uint32_t>(keepSelected)))
         selectNode(keepSelected, false);
+}
+
+void GraphView::refreshTriage()
+{
+    if (!m_graph)
+        return;
+    for (GraphNodeItem *item : std::as_const(m_items))
+        item->setDismissed(m_graph->findingsDismissed(item->node()));
+}
+
+bool GraphView::isNodeDismissed(std::uint32_t node) const
+{
+    const GraphNodeItem *item = m_items.value(node);
+    return item && item->dismissed();
 }
 
 void GraphView::setHighlight(const std::vector<std::uint32_t> &nodes)
@@ -383,11 +570,13 @@ void GraphView::setHighlight(const std::vector<std::uint32_t> &nodes)
         it.value()->setHighlighted(any && in);
         it.value()->setOpacity(!any || in ? 1.0 : 0.22);
     }
-    for (GraphEdgeItem *e : m_edges) {
+    for (const auto &e : m_edges) {
         const bool in = std::binary_search(m_highlight.begin(), m_highlight.end(), e->edge().from)
             && std::binary_search(m_highlight.begin(), m_highlight.end(), e->edge().to);
         e->setOpacity(!any || in ? 1.0 : 0.12);
     }
+    if (m_edgeLayer)
+        m_edgeLayer->update();
 }
 
 void GraphView::setFilter(const std::vector<bool> &typeVisible, qint64 fromMs, qint64 toMs)
@@ -403,7 +592,7 @@ void GraphView::applyVisibility()
 {
     const bool timed = m_fromMs != kNoTime || m_toMs != kNoTime;
     QHash<GraphNodeItem *, bool> hasEdge;
-    for (GraphEdgeItem *e : m_edges) {
+    for (const auto &e : m_edges) {
         const GraphEdge &edge = e->edge();
         bool visible = m_typeVisible[static_cast<int>(e->from()->node().type)] && m_typeVisible[static_cast<int>(e->to()->node().type)];
         if (visible && timed) {
@@ -425,6 +614,8 @@ void GraphView::applyVisibility()
             visible = false;
         item->setVisible(visible);
     }
+    if (m_edgeLayer)
+        m_edgeLayer->update();
 }
 
 int GraphView::visibleNodeCount() const
@@ -509,8 +700,62 @@ void GraphView::wheelEvent(QWheelEvent *event)
     const double scale = transform().m11() * factor;
     if (scale < 0.02 || scale > 8)
         return;
+    startMoving();
     this->scale(factor, factor);
     event->accept();
+}
+
+bool GraphView::viewportEvent(QEvent *event)
+{
+    // Edges are not items: their tool tip ("a signed in from b (n×)") is found here, for the
+    // nearest visible edge within a few pixels when no node is under the pointer.
+    if (event->type() == QEvent::ToolTip && m_graph) {
+        const QPoint pos = static_cast<QHelpEvent *>(event)->pos();
+        if (!nodeItemAt(pos)) {
+            const QPointF at = mapToScene(pos);
+            const double reach = 4 / std::max(0.01, transform().m11());
+            const GraphEdgeItem *best = nullptr;
+            double bestDistance = reach;
+            for (const auto &e : m_edges) {
+                if (!e->isVisible())
+                    continue;
+                const QLineF &l = e->line();
+                const double length2 = l.dx() * l.dx() + l.dy() * l.dy();
+                double t = length2 > 0 ? ((at.x() - l.x1()) * l.dx() + (at.y() - l.y1()) * l.dy()) / length2 : 0;
+                t = std::clamp(t, 0.0, 1.0);
+                const double d = QLineF(at, l.pointAt(t)).length();
+                if (d <= bestDistance) {
+                    bestDistance = d;
+                    best = e.get();
+                }
+            }
+            if (best) {
+                const GraphEdge &edge = best->edge();
+                // Labels are log text: escaped, and the tip marked as rich text so that it is.
+                const QString text = QStringLiteral("%1 %2 %3 (%4×)")
+                                         .arg(QString::fromStdString(best->from()->node().label),
+                                              QString::fromLatin1(edgeTypeTitle(edge.type)),
+                                              QString::fromStdString(best->to()->node().label))
+                                         .arg(edge.count);
+                QToolTip::showText(static_cast<QHelpEvent *>(event)->globalPos(), QStringLiteral("<qt>") + text.toHtmlEscaped(),
+                                   viewport());
+                return true;
+            }
+        }
+    }
+    return QGraphicsView::viewportEvent(event);
+}
+
+void GraphView::startMoving()
+{
+    m_moving = true;
+    m_settle->start();
+}
+
+void GraphView::scrollContentsBy(int dx, int dy)
+{
+    startMoving();
+    QGraphicsView::scrollContentsBy(dx, dy);
 }
 
 void GraphView::renderPicture(QPainter &painter, const QRectF &target) const

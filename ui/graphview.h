@@ -7,14 +7,17 @@
 #include <QGraphicsView>
 #include <QHash>
 #include <QPainterPath>
+#include <QPen>
 
 #include <memory>
 #include <vector>
 
 class QGraphicsScene;
+class QTimer;
 
 namespace mp::ui {
 
+class EdgeLayer;
 class GraphEdgeItem;
 class GraphNodeItem;
 
@@ -43,6 +46,12 @@ public:
               const std::vector<LayoutPoint> &positions);
     void clear();
 
+    // Draws again which nodes have only dismissed findings (after the graph's triage changed).
+    void refreshTriage();
+    // Whether the node is drawn muted: it has findings and every one was triaged false
+    // positive or benign.
+    bool isNodeDismissed(std::uint32_t node) const;
+
     // Nodes to emphasise (a campaign's or a finding's subgraph); the rest is dimmed. Empty: none.
     void setHighlight(const std::vector<std::uint32_t> &nodes);
     // Hidden types, and a time window ([fromMs, toMs), kNoTime for open ends): edges outside the
@@ -62,6 +71,11 @@ public:
     bool exportPng(const QString &path, QString *error) const;
     bool exportSvg(const QString &path, QString *error) const;
 
+    // True while the analyst pans or zooms, and kSettleMs after: frames are drawn quicker then
+    // (edges not smoothed), and once more in full when the view settles.
+    bool isMoving() const { return m_moving; }
+    static constexpr int kSettleMs = 200;
+
     // Labels are drawn from this zoom level up (the view's scale factor).
     static constexpr double kLabelZoom = 0.55;
 
@@ -73,21 +87,28 @@ protected:
     void wheelEvent(QWheelEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void scrollContentsBy(int dx, int dy) override;
+    bool viewportEvent(QEvent *event) override;
 
 private:
     GraphNodeItem *nodeItemAt(const QPoint &pos) const;
     void applyVisibility();
+    void startMoving();
     void renderPicture(QPainter &painter, const QRectF &target) const;
 
     QGraphicsScene *m_scene = nullptr;
     std::shared_ptr<const InvestigationGraph> m_graph;
     QHash<std::uint32_t, GraphNodeItem *> m_items;
-    std::vector<GraphEdgeItem *> m_edges;
+    std::vector<std::unique_ptr<GraphEdgeItem>> m_edges; // drawn by m_edgeLayer
+    std::vector<QPen> m_pens;                            // the edges' pens, few
+    EdgeLayer *m_edgeLayer = nullptr;                    // owned by the scene
     std::vector<bool> m_typeVisible;
     qint64 m_fromMs = kNoTime;
     qint64 m_toMs = kNoTime;
     std::vector<std::uint32_t> m_highlight;
     int m_selected = -1;
+    bool m_moving = false;
+    QTimer *m_settle = nullptr;
 };
 
 } // namespace mp::ui

@@ -725,7 +725,7 @@ void MainWindow::onImportFinished(const ImportReport &report, bool cancelled)
         m_events->model()->refresh();
         m_events->filterBar()->loadChoices(m_casePath);
         if (!cancelled)
-            m_graph->openCase(m_casePath); // new entities and ties: build it again
+            m_graph->rebuild(); // new entities and ties: build it again, keeping the view
     }
     std::int64_t imported = 0;
     int problems = 0;
@@ -967,10 +967,17 @@ void MainWindow::createFindingPanels()
         m_userPage->setUsers(users);
         m_details->showSelection(m_selection->current());
     });
-    connect(m_findings, &FindingsPanel::triageSaved, this, [this](const QString &, bool ok, const QString &error) {
+    connect(m_findings, &FindingsPanel::triageSaved, this, [this](const QString &fingerprint, bool ok, const QString &error) {
         statusBar()->showMessage(ok ? QStringLiteral("Triage saved in the case") : QStringLiteral("Triage not saved: %1").arg(error), 8000);
-        if (ok)
+        if (ok) {
             m_details->showSelection(m_selection->current());
+            for (const StoredFinding &f : m_findings->model()->snapshot().findings) {
+                if (qstr(f.finding.fingerprint) == fingerprint) {
+                    m_graph->setTriage(fingerprint, QString::fromLatin1(triageStateName(f.triage.state)));
+                    break;
+                }
+            }
+        }
     });
     connect(m_findings, &FindingsPanel::tuningRequested, this,
             [this](const QString &key, const QString &value) { addToTuning(key, value); });
@@ -1075,7 +1082,7 @@ void MainWindow::onDetectionFinished(bool ok, bool cancelled, const QString &mes
     statusBar()->showMessage(message, 20000);
     if (ok && hasCase()) {
         m_findings->reload();
-        m_graph->openCase(m_casePath); // findings and campaigns changed: build the graph again
+        m_graph->rebuild(); // findings and campaigns changed: build the graph again, keeping the view
         m_timeline->reload();           // finding bands
         m_map->reload();                // rings and travel arcs
     }

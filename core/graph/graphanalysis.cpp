@@ -163,6 +163,19 @@ std::vector<Campaign> analyseCampaigns(InvestigationGraph &g)
     }
     for (Campaign &c : campaigns) {
         sortUnique(c.users);
+        // Outside senders that mailed two or more of its users (the lure's sender), hubs
+        // excepted: attached for context; they join nothing.
+        std::map<std::uint32_t, int> reached;
+        for (std::uint32_t u : c.users) {
+            forEachEdgeOf(g, u, [&](const GraphEdge &edge, std::uint32_t other) {
+                if (edge.type == EdgeType::SentMailTo && !g.nodes[other].hub)
+                    ++reached[other];
+            });
+        }
+        for (const auto &[sender, users] : reached) {
+            if (users >= 2)
+                c.attached.push_back(sender);
+        }
         for (std::uint32_t e : c.entities) {
             forEachEdgeOf(g, e, [&](const GraphEdge &edge, std::uint32_t other) {
                 const GraphNode &o = g.nodes[other];
@@ -260,7 +273,7 @@ std::vector<Pivot> rankPivots(const InvestigationGraph &g, std::size_t limit)
             break;
         case NodeType::Address:
             forEachEdgeOf(g, node, [&](const GraphEdge &e, std::uint32_t other) {
-                if (e.type == EdgeType::MailedTo)
+                if (e.type == EdgeType::MailedTo || e.type == EdgeType::SentMailTo)
                     users.push_back(other);
                 else if (e.type == EdgeType::Forwards)
                     forEachRuleUser(g, other, [&](std::uint32_t u) { users.push_back(u); });

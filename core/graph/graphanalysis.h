@@ -35,7 +35,8 @@ struct Campaign
     std::vector<std::uint32_t> users;     // nodes
     std::vector<std::uint32_t> targeted;  // nodes: failed sign-ins from its IPs only
     std::vector<std::uint32_t> entities;  // nodes: attacker-side IPs and addresses that join it
-    std::vector<std::uint32_t> attached;  // nodes: its rules, and the networks and countries of its IPs
+    std::vector<std::uint32_t> attached;  // nodes: its rules, the networks and countries of its IPs, and
+                                          // outside senders that mailed two or more of its users
     std::vector<std::uint32_t> findings;  // indices into the graph's findings
     std::vector<std::uint32_t> incidents; // indices into the graph's incidents
     std::vector<int> related;             // ids of campaigns that share a network with it

@@ -11,8 +11,12 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <xxhash.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <memory>
 #include <unordered_map>
 
 namespace mp {
@@ -45,66 +49,132 @@ OperationClass classify(std::string_view op)
     return OpOther;
 }
 
-// Open addressing from a 64-bit edge key (never 0) to an edge index: millions of lookups while
-// the events stream by, without a node allocation each.
-class EdgeTable
+// Text -> node of one entity type, for millions of lookups while the events stream by. Open
+// addressing over one cache line a slot: the text's hash, its node and, up to 48 bytes (an IP, most
+// addresses), the text itself, so that a lookup reads one line and compares there. Longer texts
+// are compared in the arena that holds every text.
+class NodeIndex
 {
 public:
-    EdgeTable() { m_slots.resize(1 << 12); }
-    std::uint32_t *findOrInsert(std::uint64_t key, bool *inserted)
+    NodeIndex() { m_slots.resize(256); }
+
+    // The node of text, or kNone.
+    std::uint32_t find(std::string_view text) const
     {
-        bool dummy = false;
-        if (!inserted)
-            inserted = &dummy;
-        if ((m_size + 1) * 2 > m_slots.size())
-            grow();
-        std::size_t i = hash(key) & (m_slots.size() - 1);
-        while (m_slots[i].key != 0 && m_slots[i].key != key)
-            i = (i + 1) & (m_slots.size() - 1);
-        *inserted = m_slots[i].key == 0;
-        if (*inserted) {
-            m_slots[i].key = key;
-            ++m_size;
-        }
-        return &m_slots[i].value;
+        if (text.empty())
+            return kNone;
+        return m_slots[slotOf(text, hashOf(text))].node;
     }
+    // The hash of text, its slot's memory fetched meanwhile (for intern() a little later).
+    std::uint64_t prefetch(std::string_view text) const
+    {
+        const std::uint64_t hash = hashOf(text);
+        __builtin_prefetch(&m_slots[static_cast<std::size_t>(hash) & (m_slots.size() - 1)]);
+        return hash;
+    }
+    // The node of text; makeNode() gives the node the first time the text is seen.
+    template <typename MakeNode>
+    std::uint32_t intern(std::string_view text, MakeNode &&makeNode)
+    {
+        return intern(text, hashOf(text), makeNode);
+    }
+    template <typename MakeNode>
+    std::uint32_t intern(std::string_view text, std::uint64_t hash, MakeNode &&makeNode)
+    {
+        std::size_t i = slotOf(text, hash);
+        if (m_slots[i].node != kNone)
+            return m_slots[i].node;
+        if ((m_texts.size() + 1) * 2 > m_slots.size()) {
+            grow();
+            i = slotOf(text, hash);
+        }
+        const std::string_view stored = store(text);
+        m_texts.push_back(stored);
+        Slot &slot = m_slots[i];
+        slot.hash = hash;
+        slot.size = static_cast<std::uint32_t>(text.size());
+        if (text.size() <= kInline)
+            std::memcpy(slot.text, text.data(), text.size());
+        else
+            std::memcpy(slot.text, &stored, sizeof stored);
+        slot.node = makeNode();
+        return slot.node;
+    }
+    // Every text, in the order first seen.
+    const std::vector<std::string_view> &texts() const { return m_texts; }
 
 private:
-    struct Slot
+    static constexpr std::size_t kInline = 48;
+    struct alignas(64) Slot
     {
-        std::uint64_t key = 0;
-        std::uint32_t value = 0;
+        std::uint64_t hash = 0;
+        std::uint32_t node = kNone; // kNone: empty
+        std::uint32_t size = 0;
+        char text[kInline]; // the text, or (longer) a string_view into the arena
     };
-    static std::size_t hash(std::uint64_t k)
+    static_assert(sizeof(std::string_view) <= kInline);
+
+    static std::uint64_t hashOf(std::string_view text) { return XXH3_64bits(text.data(), text.size()); }
+    std::size_t slotOf(std::string_view text, std::uint64_t hash) const
     {
-        k ^= k >> 33;
-        k *= 0xff51afd7ed558ccdULL;
-        k ^= k >> 33;
-        return static_cast<std::size_t>(k);
+        const std::size_t mask = m_slots.size() - 1;
+        for (std::size_t i = static_cast<std::size_t>(hash) & mask;; i = (i + 1) & mask) {
+            const Slot &s = m_slots[i];
+            if (s.node == kNone)
+                return i;
+            if (s.hash == hash && s.size == text.size()) {
+                if (text.size() <= kInline) {
+                    if (std::memcmp(s.text, text.data(), text.size()) == 0)
+                        return i;
+                } else {
+                    std::string_view stored;
+                    std::memcpy(&stored, s.text, sizeof stored);
+                    if (stored == text)
+                        return i;
+                }
+            }
+        }
     }
     void grow()
     {
         std::vector<Slot> old(m_slots.size() * 2);
         old.swap(m_slots);
+        const std::size_t mask = m_slots.size() - 1;
         for (const Slot &s : old) {
-            if (s.key == 0)
+            if (s.node == kNone)
                 continue;
-            std::size_t i = hash(s.key) & (m_slots.size() - 1);
-            while (m_slots[i].key != 0)
-                i = (i + 1) & (m_slots.size() - 1);
+            std::size_t i = static_cast<std::size_t>(s.hash) & mask;
+            while (m_slots[i].node != kNone)
+                i = (i + 1) & mask;
             m_slots[i] = s;
         }
     }
-    std::vector<Slot> m_slots;
-    std::size_t m_size = 0;
+    std::string_view store(std::string_view text)
+    {
+        constexpr std::size_t kChunk = 1 << 16;
+        if (m_chunks.empty() || m_used + text.size() > m_chunkSize) {
+            m_chunkSize = std::max(kChunk, text.size());
+            m_chunks.push_back(std::make_unique<char[]>(m_chunkSize));
+            m_used = 0;
+        }
+        char *at = m_chunks.back().get() + m_used;
+        std::memcpy(at, text.data(), text.size());
+        m_used += text.size();
+        return {at, text.size()};
+    }
+
+    std::vector<Slot> m_slots; // size is a power of two, at most half full
+    std::vector<std::string_view> m_texts;
+    std::vector<std::unique_ptr<char[]>> m_chunks;
+    std::size_t m_used = 0;
+    std::size_t m_chunkSize = 0;
 };
 
-// One entity type: its values interned, and the node each value became.
+// One entity type: the node each value became.
 struct Entities
 {
     NodeType type;
-    StringPool pool;
-    std::vector<std::uint32_t> nodeOf;
+    NodeIndex index;
 };
 
 class Builder
@@ -115,20 +185,17 @@ public:
     {
     }
 
-    std::uint32_t node(Entities &kind, std::string_view value)
+    std::uint32_t node(Entities &kind, std::string_view value) { return node(kind, value, kind.index.prefetch(value)); }
+    std::uint32_t node(Entities &kind, std::string_view value, std::uint64_t hash)
     {
-        const StrId id = kind.pool.intern(value);
-        if (id >= kind.nodeOf.size())
-            kind.nodeOf.resize(std::max<std::size_t>(id + 1, kind.nodeOf.size() * 2), kNone);
-        std::uint32_t &n = kind.nodeOf[id];
-        if (n == kNone) {
-            n = static_cast<std::uint32_t>(m_g.nodes.size());
+        return kind.index.intern(value, hash, [&] {
+            const auto n = static_cast<std::uint32_t>(m_g.nodes.size());
             GraphNode &node = m_g.nodes.emplace_back();
             node.type = kind.type;
             node.key = InvestigationGraph::makeKey(kind.type, value);
             node.label = std::string(value);
-        }
-        return n;
+            return n;
+        });
     }
 
     std::uint32_t network(std::uint32_t asn)
@@ -147,67 +214,17 @@ public:
         return it->second;
     }
 
-    // Most nodes have a few dozen edges from them: a short list per node, scanned, is cheaper
-    // than a hash lookup that misses the cache on every event. Nodes with many go to the table.
-    std::uint32_t edge(EdgeType type, std::uint32_t from, std::uint32_t to, std::int64_t timeMs)
+    // A tie seen: logged, not looked up. The log is sorted into edges at the end (buildEdges):
+    // cheaper than a hash lookup that misses the cache on every event.
+    void edge(EdgeType type, std::uint32_t from, std::uint32_t to, std::int64_t timeMs)
     {
-        if (from >= m_out.size())
-            m_out.resize(std::max<std::size_t>(from + 1, m_out.size() * 2));
-        OutList &list = m_out[from];
-        const std::uint64_t key = static_cast<std::uint64_t>(type) << 32 | to;
-        if (list.keys.size() <= kShortList) {
-            // The keys are scanned apart from the counts (a few cache lines for a few dozen
-            // edges); the repeats are counted in the list (already in cache), not in the edge.
-            for (std::size_t i = 0; i < list.keys.size(); ++i) {
-                if (list.keys[i] == key) {
-                    list.entries[i].ties.add(timeMs);
-                    return list.entries[i].edge;
-                }
-            }
-            const std::uint32_t index = newEdge(type, from, to);
-            if (list.keys.size() == kShortList) {
-                // Past the limit the table answers: the list's counts go to their edges now.
-                for (OutEntry &o : list.entries) {
-                    const GraphEdge &e = m_g.edges[o.edge];
-                    *m_edges.findOrInsert(edgeKey(e.type, from, e.to), nullptr) = o.edge;
-                    flush(o.ties, o.edge);
-                }
-                *m_edges.findOrInsert(edgeKey(type, from, to), nullptr) = index;
-                list.keys.push_back(key);
-                list.entries.push_back({index, {}});
-                touch(m_g.edges[index], timeMs);
-            } else {
-                list.keys.push_back(key);
-                list.entries.push_back({index, {}});
-                list.entries.back().ties.add(timeMs);
-            }
-            return index;
-        }
-        bool inserted = false;
-        std::uint32_t *slot = m_edges.findOrInsert(edgeKey(type, from, to), &inserted);
-        if (inserted)
-            *slot = newEdge(type, from, to);
-        touch(m_g.edges[*slot], timeMs);
-        return *slot;
-    }
-    void flushOutEdges()
-    {
-        for (OutList &list : m_out) {
-            if (list.keys.size() <= kShortList) {
-                for (OutEntry &o : list.entries)
-                    flush(o.ties, o.edge);
-            }
-        }
+        m_calls.push_back({edgeKey(type, from, to), timeMs});
     }
     static std::uint64_t edgeKey(EdgeType type, std::uint32_t from, std::uint32_t to)
     {
-        return (static_cast<std::uint64_t>(type) + 1) << 58 | static_cast<std::uint64_t>(from) << 29 | to;
+        return static_cast<std::uint64_t>(from) << 32 | static_cast<std::uint64_t>(type) << kTypeShift | to;
     }
-    std::uint32_t newEdge(EdgeType type, std::uint32_t from, std::uint32_t to)
-    {
-        m_g.edges.push_back({type, from, to, 0, kNoTime, kNoTime});
-        return static_cast<std::uint32_t>(m_g.edges.size() - 1);
-    }
+    void buildEdges();
 
     static void stamp(std::int64_t &first, std::int64_t &last, std::int64_t timeMs)
     {
@@ -218,11 +235,6 @@ public:
         if (last == kNoTime || timeMs > last)
             last = timeMs;
     }
-    static void touch(GraphEdge &e, std::int64_t timeMs)
-    {
-        ++e.count;
-        stamp(e.firstMs, e.lastMs, timeMs);
-    }
     // Counted apart from the wide nodes while the events stream by (a compact array stays in
     // cache), copied into them at the end.
     void touchNode(std::uint32_t n, std::int64_t timeMs)
@@ -232,6 +244,11 @@ public:
         NodeStats &st = m_stats[n];
         ++st.events;
         stamp(st.firstMs, st.lastMs, timeMs);
+    }
+    void prefetchStats(std::uint32_t n) const
+    {
+        if (n < m_stats.size())
+            __builtin_prefetch(&m_stats[n]);
     }
     void copyStats()
     {
@@ -250,24 +267,26 @@ public:
             m_ipPlace.resize(std::max<std::size_t>(ip + 1, m_ipPlace.size() * 2));
         IpPlace &p = m_ipPlace[ip];
         if (!country.empty()) {
-            if (p.countryEdge != kNone && country == p.country) {
+            // Country nodes are few: their labels (the codes) stay in cache.
+            if (p.country != kNone && country == m_g.nodes[p.country].label) {
                 p.countryTies.add(timeMs);
             } else {
-                flush(p.countryTies, p.countryEdge);
-                p.country.assign(country);
-                p.countryEdge = edge(EdgeType::IpInCountry, ip, node(m_countries, country), timeMs);
+                flush(p.countryTies, EdgeType::IpInCountry, ip, p.country);
+                p.country = node(m_countries, country);
+                edge(EdgeType::IpInCountry, ip, p.country, timeMs);
                 if (m_g.nodes[ip].country.empty())
-                    m_g.nodes[ip].country = p.country;
+                    m_g.nodes[ip].country.assign(country);
             }
         }
         if (asn != 0) {
-            if (p.networkEdge != kNone && asn == p.asn) {
+            if (p.network != kNone && asn == p.asn) {
                 p.networkTies.add(timeMs);
             } else {
-                flush(p.networkTies, p.networkEdge);
+                flush(p.networkTies, EdgeType::IpInNetwork, ip, p.network);
                 p.asn = asn;
                 const std::uint32_t net = network(asn);
-                p.networkEdge = edge(EdgeType::IpInNetwork, ip, net, timeMs);
+                p.network = net;
+                edge(EdgeType::IpInNetwork, ip, net, timeMs);
                 GraphNode &ipNode = m_g.nodes[ip];
                 if (ipNode.asn == 0)
                     ipNode.asn = asn;
@@ -313,8 +332,8 @@ public:
     void attachFindings(Database &db);
 
 private:
-    // Repeats of a tie counted where the row already is (the IP's place, the node's list of
-    // edges) rather than in the edge (a cache miss a row); added to the edge later (flush).
+    // Repeats of an IP's place counted where the row already is rather than logged; added to
+    // the edge once the edges are built.
     struct Pending
     {
         std::int64_t count = 0;
@@ -326,30 +345,27 @@ private:
             stamp(firstMs, lastMs, timeMs);
         }
     };
-    struct IpPlace
+    // Where an IP's rows place it, one cache line an IP.
+    struct alignas(64) IpPlace
     {
-        std::string country;
-        std::uint32_t countryEdge = kNone;
+        std::uint32_t country = kNone; // the country node of the IP's latest row, kNone for none yet
+        std::uint32_t network = kNone;
         std::uint32_t asn = 0;
-        std::uint32_t networkEdge = kNone;
-        Pending countryTies;
+        Pending countryTies; // rows since that repeat it
         Pending networkTies;
     };
-    void flush(Pending &pending, std::uint32_t edgeIndex)
+    void flush(Pending &pending, EdgeType type, std::uint32_t ip, std::uint32_t to)
     {
-        if (edgeIndex != kNone && pending.count > 0) {
-            GraphEdge &e = m_g.edges[edgeIndex];
-            e.count += pending.count;
-            stamp(e.firstMs, e.lastMs, pending.firstMs);
-            stamp(e.firstMs, e.lastMs, pending.lastMs);
-        }
+        if (to != kNone && pending.count > 0)
+            m_pending.push_back({edgeKey(type, ip, to), pending});
         pending = Pending();
     }
     void flushPlaces()
     {
-        for (IpPlace &p : m_ipPlace) {
-            flush(p.countryTies, p.countryEdge);
-            flush(p.networkTies, p.networkEdge);
+        for (std::size_t ip = 0; ip < m_ipPlace.size(); ++ip) {
+            IpPlace &p = m_ipPlace[ip];
+            flush(p.countryTies, EdgeType::IpInCountry, static_cast<std::uint32_t>(ip), p.country);
+            flush(p.networkTies, EdgeType::IpInNetwork, static_cast<std::uint32_t>(ip), p.network);
         }
     }
     struct PendingMessage
@@ -360,17 +376,17 @@ private:
         std::int64_t timeMs;
     };
 
-    struct OutEntry
+    struct EdgeCall
     {
-        std::uint32_t edge;
+        std::uint64_t key; // from << 32 | type << kTypeShift | to
+        std::int64_t timeMs;
+    };
+    static constexpr int kTypeShift = 28; // nodes below 2^28
+    struct PendingTies
+    {
+        std::uint64_t key;
         Pending ties;
     };
-    struct OutList
-    {
-        std::vector<std::uint64_t> keys; // type << 32 | target node
-        std::vector<OutEntry> entries;
-    };
-    static constexpr std::size_t kShortList = 16;
     struct NodeStats
     {
         std::int64_t events = 0;
@@ -379,16 +395,16 @@ private:
     };
 
     InvestigationGraph &m_g;
-    std::vector<OutList> m_out;
+    std::vector<EdgeCall> m_calls; // every tie seen, in order
+    std::vector<PendingTies> m_pending;
     std::vector<NodeStats> m_stats;
-    Entities m_users{NodeType::User, {}, {}};
-    Entities m_ips{NodeType::Ip, {}, {}};
-    Entities m_countries{NodeType::Country, {}, {}};
-    Entities m_rules{NodeType::Rule, {}, {}};
-    Entities m_addresses{NodeType::Address, {}, {}};
-    Entities m_apps{NodeType::ClientApp, {}, {}};
+    Entities m_users{NodeType::User, {}};
+    Entities m_ips{NodeType::Ip, {}};
+    Entities m_countries{NodeType::Country, {}};
+    Entities m_rules{NodeType::Rule, {}};
+    Entities m_addresses{NodeType::Address, {}};
+    Entities m_apps{NodeType::ClientApp, {}};
     std::unordered_map<std::uint32_t, std::uint32_t> m_networks;
-    EdgeTable m_edges;
     std::vector<IpPlace> m_ipPlace;
     StringPool m_operations;
     std::string m_lastOpText; // operations repeat in runs: compare before interning
@@ -431,6 +447,7 @@ bool Builder::read(Database &db, const GraphOptions &options, std::string *error
             *error = "cannot read events: " + db.errorMessage();
         return false;
     }
+    m_calls.reserve(static_cast<std::size_t>(std::max<std::int64_t>(0, maxId)) * 3 / 2);
     m_operationClass.assign(1, OpOther);
     std::int64_t rows = 0;
     while (s.step()) {
@@ -465,14 +482,26 @@ bool Builder::read(Database &db, const GraphOptions &options, std::string *error
         const std::string_view userText = s.textView(cUser);
         if (userText.empty())
             continue;
-        const std::uint32_t user = node(m_users, userText);
-        touchNode(user, time);
+        // Every row touches its user's and its IP's data, spread over memory: the lookups are
+        // started together and the memory they need fetched while SQLite decodes the columns.
         const std::string_view ipText = s.textView(cIp);
+        const std::uint64_t userHash = m_users.index.prefetch(userText);
+        const std::uint64_t ipHash = ipText.empty() ? 0 : m_ips.index.prefetch(ipText);
+        const std::string_view country = ipText.empty() ? std::string_view() : s.textView(cCountry);
+        const auto asn = ipText.empty() || s.isNull(cAsn) ? 0u : static_cast<std::uint32_t>(s.int64(cAsn));
+        const std::uint32_t user = node(m_users, userText, userHash);
+        prefetchStats(user);
         std::uint32_t ip = kNone;
         if (!ipText.empty()) {
-            ip = node(m_ips, ipText);
+            ip = node(m_ips, ipText, ipHash);
+            prefetchStats(ip);
+            if (ip < m_ipPlace.size())
+                __builtin_prefetch(&m_ipPlace[ip]);
+        }
+        touchNode(user, time);
+        if (ip != kNone) {
             touchNode(ip, time);
-            place(ip, s.textView(cCountry), s.isNull(cAsn) ? 0 : static_cast<std::uint32_t>(s.int64(cAsn)), s, time);
+            place(ip, country, asn, s, time);
         }
 
         if (kind == EventKind::SignIn) {
@@ -547,22 +576,105 @@ bool Builder::read(Database &db, const GraphOptions &options, std::string *error
     }
     copyStats();
     flushPlaces();
-    flushOutEdges();
     m_g.eventCount = rows;
     if (options.progress)
         options.progress(maxId, maxId);
     return true;
 }
 
-// Outbound mail of the tenant's users to addresses outside its domains. The tenant's domains
-// are those of the accounts that sign in or act in its own logs.
+// The log of ties, into edges: counting sort by the node the tie starts from, then each node's
+// few ties sorted by (type, target, order seen) and merged. Edges are numbered in the order their
+// first tie was seen, as a lookup while reading would have numbered them.
+void Builder::buildEdges()
+{
+    const std::size_t nodeCount = m_g.nodes.size();
+    std::vector<std::uint32_t> start(nodeCount + 1, 0);
+    for (const EdgeCall &c : m_calls)
+        ++start[(c.key >> 32) + 1];
+    for (std::size_t n = 0; n < nodeCount; ++n)
+        start[n + 1] += start[n];
+    struct Entry
+    {
+        std::uint64_t order; // type << kTypeShift | to, in the high half; the tie's position below
+        std::int64_t timeMs;
+    };
+    std::vector<Entry> byFrom(m_calls.size());
+    {
+        std::vector<std::uint32_t> cursor(start.begin(), start.end() - 1);
+        for (std::size_t i = 0; i < m_calls.size(); ++i) {
+            const EdgeCall &c = m_calls[i];
+            byFrom[cursor[c.key >> 32]++] = {(c.key & 0xffffffffu) << 32 | i, c.timeMs};
+        }
+    }
+    const std::size_t callCount = m_calls.size();
+    std::vector<EdgeCall>().swap(m_calls);
+
+    // Each node's ties, merged: (type, target) runs with their counts and times.
+    struct Merged
+    {
+        std::uint32_t typeTo;
+        std::uint32_t edge; // index in m_g.edges once numbered
+        std::int64_t count;
+        std::int64_t firstMs;
+        std::int64_t lastMs;
+    };
+    std::vector<Merged> merged;
+    std::vector<std::uint32_t> mergedStart(nodeCount + 1, 0);
+    std::vector<std::uint32_t> firstSeen(callCount, kNone); // tie position -> merged index
+    for (std::size_t n = 0; n < nodeCount; ++n) {
+        mergedStart[n] = static_cast<std::uint32_t>(merged.size());
+        const auto begin = byFrom.begin() + start[n], end = byFrom.begin() + start[n + 1];
+        std::sort(begin, end, [](const Entry &a, const Entry &b) { return a.order < b.order; });
+        for (auto it = begin; it != end;) {
+            const auto typeTo = static_cast<std::uint32_t>(it->order >> 32);
+            firstSeen[it->order & 0xffffffffu] = static_cast<std::uint32_t>(merged.size());
+            Merged m{typeTo, 0, 0, kNoTime, kNoTime};
+            for (; it != end && static_cast<std::uint32_t>(it->order >> 32) == typeTo; ++it) {
+                ++m.count;
+                stamp(m.firstMs, m.lastMs, it->timeMs);
+            }
+            merged.push_back(m);
+        }
+    }
+    mergedStart[nodeCount] = static_cast<std::uint32_t>(merged.size());
+    std::vector<Entry>().swap(byFrom);
+
+    m_g.edges.clear();
+    m_g.edges.reserve(merged.size());
+    for (std::uint32_t k : firstSeen) {
+        if (k == kNone)
+            continue;
+        Merged &m = merged[k];
+        m.edge = static_cast<std::uint32_t>(m_g.edges.size());
+        const auto from = static_cast<std::uint32_t>(std::upper_bound(mergedStart.begin(), mergedStart.end(), k) - mergedStart.begin() - 1);
+        m_g.edges.push_back({static_cast<EdgeType>(m.typeTo >> kTypeShift), from, m.typeTo & ((1u << kTypeShift) - 1), m.count,
+                             m.firstMs, m.lastMs});
+    }
+    // The repeats of places counted apart.
+    for (const PendingTies &p : m_pending) {
+        const auto from = static_cast<std::uint32_t>(p.key >> 32);
+        const auto typeTo = static_cast<std::uint32_t>(p.key);
+        const auto begin = merged.begin() + mergedStart[from], end = merged.begin() + mergedStart[from + 1];
+        const auto it = std::lower_bound(begin, end, typeTo, [](const Merged &m, std::uint32_t v) { return m.typeTo < v; });
+        if (it == end || it->typeTo != typeTo)
+            continue; // cannot happen: the first tie of a place is always logged
+        GraphEdge &e = m_g.edges[it->edge];
+        e.count += p.ties.count;
+        stamp(e.firstMs, e.lastMs, p.ties.firstMs);
+        stamp(e.firstMs, e.lastMs, p.ties.lastMs);
+    }
+    m_pending.clear();
+}
+
+// Outbound mail of the tenant's users to addresses outside its domains, and inbound mail from
+// outside senders to its users. The tenant's domains are those of the accounts that sign in or
+// act in its own logs.
 void Builder::addMessages()
 {
     if (m_messages.empty())
         return;
     std::vector<std::string> domains;
-    for (StrId u = 1; u < m_users.pool.size(); ++u) {
-        const std::string_view upn = m_users.pool.view(u);
+    for (const std::string_view upn : m_users.index.texts()) {
         const std::size_t at = upn.rfind('@');
         if (at != std::string_view::npos && at + 1 < upn.size())
             domains.push_back(toLowerAscii(upn.substr(at + 1)));
@@ -577,8 +689,18 @@ void Builder::addMessages()
     };
     for (const PendingMessage &m : m_messages) {
         const std::string_view sender = m_mailAddresses.view(m.sender);
-        if (!internal(sender) || m_users.pool.find(sender) == 0)
-            continue; // inbound mail: the graph follows what the tenant's accounts do
+        if (!internal(sender)) {
+            // Inbound: the outside sender, tied to each of the tenant's users it reached (the
+            // phishing sender next to its victims).
+            for (std::uint32_t k = 0; k < m.recipientCount; ++k) {
+                const std::uint32_t user = m_users.index.find(m_mailAddresses.view(m_recipients[m.firstRecipient + k]));
+                if (user != kNone)
+                    edge(EdgeType::SentMailTo, node(m_addresses, sender), user, m.timeMs);
+            }
+            continue;
+        }
+        if (m_users.index.find(sender) == kNone)
+            continue; // a directory name or an account with no activity of its own
         const std::uint32_t user = node(m_users, sender);
         for (std::uint32_t k = 0; k < m.recipientCount; ++k) {
             const std::string_view to = m_mailAddresses.view(m_recipients[m.firstRecipient + k]);
@@ -628,6 +750,11 @@ void Builder::countUsers(const GraphOptions &options)
             ties.push_back({e.to, e.from, true});
             ties.push_back({e.from, e.from, true});
             break;
+        case EdgeType::SentMailTo:
+            // The sender's users are those it reached: one that mails most of the tenant is a
+            // hub (a newsletter, a supplier), not a lead.
+            ties.push_back({e.from, e.to, true});
+            break;
         case EdgeType::Forwards:
             if (ruleOwner[e.from] != kNone)
                 ties.push_back({e.to, ruleOwner[e.from], true});
@@ -636,20 +763,41 @@ void Builder::countUsers(const GraphOptions &options)
             break;
         }
     }
-    std::sort(ties.begin(), ties.end(), [](const Tie &a, const Tie &b) {
-        return a.node != b.node ? a.node < b.node : a.user != b.user ? a.user < b.user : a.active > b.active;
-    });
-    std::uint32_t activeTotal = 0;
-    for (std::size_t i = 0; i < ties.size();) {
-        std::size_t j = i;
-        GraphNode &n = m_g.nodes[ties[i].node];
-        while (j < ties.size() && ties[j].node == ties[i].node && ties[j].user == ties[i].user)
-            ++j;
-        ++n.users;
-        if (ties[i].active) // sorted active first within a (node, user)
-            ++n.activeUsers;
-        i = j;
+    // Grouped by user (counting sort), each user's ties count once per node: a node remembers
+    // the last user counted, and the last user counted as active.
+    std::vector<std::uint32_t> start(m_g.nodes.size() + 1, 0);
+    for (const Tie &t : ties)
+        ++start[t.user + 1];
+    for (std::size_t n = 0; n < m_g.nodes.size(); ++n)
+        start[n + 1] += start[n];
+    std::vector<Tie> byUser(ties.size());
+    for (const Tie &t : ties)
+        byUser[start[t.user]++] = t;
+    std::vector<Tie>().swap(ties);
+    struct Count
+    {
+        std::uint32_t lastUser = kNone;
+        std::uint32_t lastActive = kNone;
+        std::uint32_t users = 0;
+        std::uint32_t active = 0;
+    };
+    std::vector<Count> counts(m_g.nodes.size());
+    for (const Tie &t : byUser) {
+        Count &c = counts[t.node];
+        if (c.lastUser != t.user) {
+            c.lastUser = t.user;
+            ++c.users;
+        }
+        if (t.active && c.lastActive != t.user) {
+            c.lastActive = t.user;
+            ++c.active;
+        }
     }
+    for (std::size_t n = 0; n < counts.size(); ++n) {
+        m_g.nodes[n].users = counts[n].users;
+        m_g.nodes[n].activeUsers = counts[n].active;
+    }
+    std::uint32_t activeTotal = 0;
     for (const GraphNode &n : m_g.nodes) {
         if (n.type == NodeType::User && n.activeUsers > 0)
             ++activeTotal;
@@ -705,6 +853,7 @@ void Builder::attachFindings(Database &db)
         gf.suppressed = !f.suppressedBy.empty();
         gf.incidentId = f.incidentId;
         gf.fingerprint = f.fingerprint;
+        gf.triage = triageStateName(sf.triage.state);
         auto attach = [&](int n) {
             if (n < 0 || std::find(gf.nodes.begin(), gf.nodes.end(), static_cast<std::uint32_t>(n)) != gf.nodes.end())
                 return;
@@ -712,8 +861,8 @@ void Builder::attachFindings(Database &db)
             m_g.nodes[static_cast<std::size_t>(n)].findings.push_back(index);
         };
         auto findNode = [&](Entities &kind, std::string_view value) -> int {
-            const StrId id = kind.pool.find(value);
-            return id != 0 && id < kind.nodeOf.size() && kind.nodeOf[id] != kNone ? static_cast<int>(kind.nodeOf[id]) : -1;
+            const std::uint32_t n = kind.index.find(value);
+            return n == kNone ? -1 : static_cast<int>(n);
         };
         attach(findNode(m_users, f.user));
         for (const std::string &ip : f.ips)
@@ -745,7 +894,7 @@ bool buildGraph(Database &db, InvestigationGraph &graph, const GraphOptions &opt
     if (!builder.read(db, options, error))
         return false;
     builder.addMessages();
-    builder.flushOutEdges(); // the counts of the mail ties
+    builder.buildEdges();
     for (GraphNode &n : graph.nodes) {
         if (n.type == NodeType::Network && !n.org.empty())
             n.label += ' ' + n.org;

@@ -14,10 +14,11 @@ constexpr const char *kNodeTitles[] = {"User", "IP address", "Network", "Country
                                        "External address", "Client app"};
 constexpr const char *kEdgeNames[] = {"signed-in-from", "sign-in-failed-from", "acted-from", "sent-from",
                                       "ip-in-network", "ip-in-country", "changed-rule", "rule-changed-from",
-                                      "has-rule", "forwards-to", "mailed-to", "used-client"};
+                                      "has-rule", "forwards-to", "mailed-to", "used-client",
+                                      "sent-mail-to"};
 constexpr const char *kEdgeTitles[] = {"signed in from", "failed to sign in from", "acted from", "sent mail from",
                                        "is in network", "is located in", "created or changed", "changed from",
-                                       "holds", "forwards to", "mailed", "used"};
+                                       "holds", "forwards to", "mailed", "used", "sent mail to"};
 static_assert(std::size(kNodeNames) == kNodeTypeCount && std::size(kNodeTitles) == kNodeTypeCount);
 static_assert(std::size(kEdgeNames) == kEdgeTypeCount && std::size(kEdgeTitles) == kEdgeTypeCount);
 
@@ -90,6 +91,24 @@ std::string InvestigationGraph::makeKey(NodeType type, std::string_view value)
     key += ':';
     key += value;
     return key;
+}
+
+bool InvestigationGraph::findingsDismissed(const GraphNode &node) const
+{
+    return !node.findings.empty()
+        && std::all_of(node.findings.begin(), node.findings.end(), [&](std::uint32_t f) { return findings[f].dismissed(); });
+}
+
+bool InvestigationGraph::setTriage(std::string_view fingerprint, std::string_view state)
+{
+    bool any = false;
+    for (GraphFinding &f : findings) {
+        if (f.fingerprint == fingerprint) {
+            f.triage.assign(state);
+            any = true;
+        }
+    }
+    return any;
 }
 
 int InvestigationGraph::find(std::string_view key) const

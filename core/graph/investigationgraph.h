@@ -40,8 +40,9 @@ enum class EdgeType : std::uint8_t {
     Forwards,         // rule -> address
     MailedTo,         // user -> external address (message trace)
     UsedClient,       // user -> client application (successful sign-ins)
+    SentMailTo,       // external address -> user (message trace, inbound)
 };
-constexpr int kEdgeTypeCount = static_cast<int>(EdgeType::UsedClient) + 1;
+constexpr int kEdgeTypeCount = static_cast<int>(EdgeType::SentMailTo) + 1;
 
 const char *nodeTypeName(NodeType type);   // "user", "ip", "network", "country", "rule", "address", "app"
 const char *nodeTypeTitle(NodeType type);  // "User", "IP address", ...
@@ -96,7 +97,11 @@ struct GraphFinding
     bool suppressed = false;
     std::int64_t incidentId = 0;
     std::string fingerprint; // stable across runs (triage key)
+    std::string triage = "new"; // the analyst's verdict: "new", "true-positive", "false-positive", "benign"
     std::vector<std::uint32_t> nodes;
+
+    // Triaged as a false positive or benign: nothing left to look at.
+    bool dismissed() const { return triage == "false-positive" || triage == "benign"; }
 };
 
 struct GraphIncident
@@ -115,7 +120,10 @@ struct EdgeRef
     std::uint32_t index = 0;
     double weight = 1;
 };
-using EntityGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property, EdgeRef>;
+// The edge list is a vector too (the default is a list: a heap node an edge); edges are never
+// removed.
+using EntityGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property, EdgeRef,
+                                          boost::no_property, boost::vecS>;
 
 // Every entity of a case and how they are tied, with the findings and incidents of the latest
 // detection run attached. Built by buildGraph (graphbuilder.h); plain data, no Qt.
@@ -138,6 +146,10 @@ public:
     // a user), as an analyst types it. -1 when nothing matches.
     int resolve(std::string_view entity) const;
     static std::string makeKey(NodeType type, std::string_view value);
+    // The node has findings and the analyst dismissed every one (false positive or benign).
+    bool findingsDismissed(const GraphNode &node) const;
+    // Sets the triage of the findings with this fingerprint; false when none has it.
+    bool setTriage(std::string_view fingerprint, std::string_view state);
 
     // Called once the node and edge vectors are final: the lookup index and the Boost graph.
     void finalise();

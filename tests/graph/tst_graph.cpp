@@ -186,7 +186,7 @@ void TestGraph::campaignsOnTwoVictimStory()
     QCOMPARE(c.users.size(), std::size_t{2});
     QVERIFY(c.findings.size() >= 8); // four detectors per victim
 
-    int checkedTies = 0, checkedHubs = 0;
+    int checkedTies = 0, checkedHubs = 0, checkedSenders = 0;
     for (const Link &link : m_links) {
         NodeType type;
         if (link.type == "ip")
@@ -195,8 +195,29 @@ void TestGraph::campaignsOnTwoVictimStory()
             type = NodeType::Address;
         else if (link.type == "country")
             type = NodeType::Country;
-        else
-            continue; // the lure's sender: inbound mail is not in the graph
+        else if (link.type == "sender") {
+            // The lure's sender: an outside address tied to both victims by the mail it sent
+            // them (message trace), not a hub.
+            const int sender = m_graph.find(InvestigationGraph::makeKey(NodeType::Address, link.value));
+            QVERIFY2(sender >= 0, link.value.c_str());
+            QVERIFY(!m_graph.nodes[static_cast<std::size_t>(sender)].hub);
+            for (int victim : {dana, omar}) {
+                const auto it = std::find_if(m_graph.edges.begin(), m_graph.edges.end(), [&](const GraphEdge &e) {
+                    return e.type == EdgeType::SentMailTo && e.from == static_cast<std::uint32_t>(sender)
+                        && e.to == static_cast<std::uint32_t>(victim);
+                });
+                QVERIFY2(it != m_graph.edges.end(), link.value.c_str());
+                QVERIFY(it->count >= 1 && it->firstMs != kNoTime && it->firstMs <= it->lastMs);
+            }
+            QVERIFY(m_graph.nodes[static_cast<std::size_t>(sender)].users >= 2);
+            // Attached to the campaign for context; it joins nothing.
+            QCOMPARE(m_graph.nodes[static_cast<std::size_t>(sender)].campaign, campaign);
+            QVERIFY(!std::binary_search(c.entities.begin(), c.entities.end(), static_cast<std::uint32_t>(sender)));
+            QCOMPARE(std::string(edgeTypeName(EdgeType::SentMailTo)), std::string("sent-mail-to"));
+            ++checkedSenders;
+            continue;
+        } else
+            continue;
         const int node = m_graph.find(InvestigationGraph::makeKey(type, link.value));
         QVERIFY2(node >= 0, link.value.c_str());
         const GraphNode &n = m_graph.nodes[static_cast<std::size_t>(node)];
@@ -220,6 +241,7 @@ void TestGraph::campaignsOnTwoVictimStory()
     }
     QCOMPARE(checkedTies, 2);
     QCOMPARE(checkedHubs, 2);
+    QCOMPARE(checkedSenders, 1);
 
     // No ordinary staff member is pulled in: the campaign's users are the two victims.
     for (std::uint32_t u : c.users)

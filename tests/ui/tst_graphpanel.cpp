@@ -5,6 +5,7 @@
 #include "ingest/importer.h"
 #include "simulate/simulator.h"
 #include "store/casestore.h"
+#include "store/findingstore.h"
 #include "ui/eventfilterbar.h"
 #include "ui/eventspanel.h"
 #include "ui/graphpanel.h"
@@ -56,6 +57,8 @@ private slots:
     void expandCollapseFilterSearch();
     void exportsPngAndSvg();
     void workspaceLinksGraphAndEvents();
+    void dismissedFindingsMuteTheNode();
+    void rebuildKeepsTheViewAndShowsNewEntities();
 
 private:
     QTemporaryDir m_dir;
@@ -284,4 +287,151 @@ void TestGraphPanel::workspaceLinksGraphAndEvents()
 }
 
 QTEST_MAIN(TestGraphPanel)
+namespace {
+
+QColor pixelAt(GraphView *view, int node)
+{
+    const QPoint at = view->mapFromScene(view->nodePosition(static_cast<std::uint32_t>(node)));
+    return view->viewport()->grab().toImage().pixelColor(at * view->viewport()->devicePixelRatioF());
+}
+
+} // namespace
+
+// A node whose findings are all triaged false positive or benign is drawn muted (its type's
+// colour faded, no red ring) and says so in its details; one open finding keeps it marked. The
+// triage comes from the case when the graph is built, and from the findings panel afterwards.
+void TestGraphPanel::dismissedFindingsMuteTheNode()
+{
+    SelectionHub hub;
+    GraphPanel panel(&hub);
+    panel.resize(1200, 800);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    panel.openCase(m_case);
+    QVERIFY(waitIdle(panel));
+    const int attacker = panel.graph()->find("ip:" + kAttackerIp.toStdString());
+    QVERIFY(attacker >= 0);
+    const GraphNode &node = panel.graph()->nodes[static_cast<std::size_t>(attacker)];
+    QVERIFY(node.findings.size() >= 2);
+    QVERIFY(!panel.view()->isNodeDismissed(static_cast<std::uint32_t>(attacker)));
+    const QColor before = pixelAt(panel.view(), attacker);
+    QCOMPARE(before, nodeColor(NodeType::Ip));
+
+    std::vector<std::string> fingerprints;
+    for (std::uint32_t f : node.findings)
+        fingerprints.push_back(panel.graph()->findings[f].fingerprint);
+    clickNode(panel.view(), attacker);
+    // All but one dismissed: still marked.
+    for (std::size_t i = 0; i + 1 < fingerprints.size(); ++i)
+        panel.setTriage(QString::fromStdString(fingerprints[i]), i % 2 ? QStringLiteral("benign") : QStringLiteral("false-positive"));
+    QVERIFY(!panel.view()->isNodeDismissed(static_cast<std::uint32_t>(attacker)));
+    QVERIFY2(panel.details()->toPlainText().contains(QStringLiteral("1 of %1 findings open").arg(fingerprints.size())),
+             qPrintable(panel.details()->toPlainText()));
+    // The last one too: muted, in the picture and in the details.
+    panel.setTriage(QString::fromStdString(fingerprints.back()), QStringLiteral("false-positive"));
+    QVERIFY(panel.view()->isNodeDismissed(static_cast<std::uint32_t>(attacker)));
+    QVERIFY(panel.details()->toPlainText().contains(QStringLiteral("all %1 findings dismissed").arg(fingerprints.size())));
+    QVERIFY(panel.details()->toPlainText().contains(QStringLiteral("[false-positive]")));
+    const QColor after = pixelAt(panel.view(), attacker);
+    QVERIFY2(after != before && after.saturationF() < before.saturationF() / 2 && after.lightnessF() > before.lightnessF(),
+             qPrintable(after.name()));
+    // A true positive brings the mark back.
+    panel.setTriage(QString::fromStdString(fingerprints.front()), QStringLiteral("true-positive"));
+    QVERIFY(!panel.view()->isNodeDismissed(static_cast<std::uint32_t>(attacker)));
+    QCOMPARE(pixelAt(panel.view(), attacker), before);
+
+    // Triage stored in the case is read when the graph is built (a copy of the case).
+    const QString copy = m_dir.filePath(QStringLiteral("triaged.mpcase"));
+    QVERIFY(QFile::copy(m_case, copy));
+    {
+        CaseStore store;
+        std::string error;
+        QVERIFY2(store.open(copy.toStdString(), false, &error), error.c_str());
+        FindingStore findings(store);
+        for (const std::string &fp : fingerprints)
+            QVERIFY2(findings.setTriage(fp, TriageState::Benign, "office test", &error), error.c_str());
+    }
+    GraphPanel reopened(&hub);
+    reopened.resize(1200, 800);
+    reopened.show();
+    reopened.openCase(copy);
+    QVERIFY(waitIdle(reopened));
+    QVERIFY(reopened.view()->isNodeDismissed(static_cast<std::uint32_t>(attacker)));
+    // Every other node is muted exactly when all its findings are among those.
+    int open = 0;
+    for (std::uint32_t n = 0; n < reopened.graph()->nodes.size(); ++n) {
+        const GraphNode &other = reopened.graph()->nodes[n];
+        if (other.findings.empty())
+            continue;
+        const bool all = std::all_of(other.findings.begin(), other.findings.end(), [&](std::uint32_t f) {
+            return std::find(fingerprints.begin(), fingerprints.end(), reopened.graph()->findings[f].fingerprint) != fingerprints.end();
+        });
+        QCOMPARE(reopened.graph()->findingsDismissed(other), all);
+        if (reopened.view()->hasNode(n))
+            QCOMPARE(reopened.view()->isNodeDismissed(n), all);
+        open += all ? 0 : 1;
+    }
+    QVERIFY(open > 0);
+}
+
+// After an import the graph is built again with the analyst's view kept: the same nodes, the
+// selected user still selected, the same zoom, and the new address the import brought for that
+// user shown next to them.
+void TestGraphPanel::rebuildKeepsTheViewAndShowsNewEntities()
+{
+    const QString copy = m_dir.filePath(QStringLiteral("rebuilt.mpcase"));
+    QVERIFY(QFile::copy(m_case, copy));
+    SelectionHub hub;
+    GraphPanel panel(&hub);
+    panel.resize(1200, 800);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    panel.openCase(copy);
+    QVERIFY(waitIdle(panel));
+    const int dana = panel.graph()->find("user:" + kDana.toStdString());
+    QVERIFY(dana >= 0);
+    clickNode(panel.view(), dana);
+    QCOMPARE(panel.view()->selectedNode(), dana);
+    panel.view()->scale(1.7, 1.7);
+    const double zoom = panel.view()->transform().m11();
+    const int shown = panel.view()->nodeCount();
+    const std::string newIp = "ip:203.0.113.77";
+    QCOMPARE(panel.graph()->find(newIp), -1);
+    {
+        CaseStore store;
+        std::string error;
+        QVERIFY2(store.open(copy.toStdString(), false, &error), error.c_str());
+        SourceFile source;
+        source.name = "late-signins.json";
+        source.sha256 = std::string(64, 'a');
+        source.format = "test";
+        QVERIFY2(store.beginImport(source, {}, &error), error.c_str());
+        Event e;
+        e.kind = EventKind::SignIn;
+        e.recordId = "late-1";
+        e.sourceId = source.id;
+        e.user = kDana.toStdString();
+        e.timeMs = 1792000000000;
+        e.operation = "SignIn";
+        e.ip = "203.0.113.77";
+        e.country = "RO";
+        e.resultCode = 0;
+        QVERIFY(store.insertEvent(e) == CaseStore::InsertResult::Inserted);
+        source.recordsRead = source.imported = 1;
+        QVERIFY2(store.finishImport(source, &error), error.c_str());
+    }
+    QSignalSpy loaded(&panel, &GraphPanel::graphLoaded);
+    panel.rebuild();
+    QVERIFY(loaded.wait(30000));
+    QVERIFY(waitIdle(panel));
+    const int ip = panel.graph()->find(newIp);
+    QVERIFY(ip >= 0);
+    QVERIFY(panel.view()->hasNode(static_cast<std::uint32_t>(ip)));
+    QCOMPARE(panel.view()->selectedNode(), panel.graph()->find("user:" + kDana.toStdString()));
+    QVERIFY(panel.details()->toPlainText().contains(kDana));
+    QCOMPARE(panel.view()->transform().m11(), zoom);
+    QVERIFY(panel.view()->nodeCount() > shown);
+    QVERIFY(panel.view()->hasNode(static_cast<std::uint32_t>(panel.graph()->find("ip:" + kAttackerIp.toStdString()))));
+}
+
 #include "tst_graphpanel.moc"
