@@ -7,6 +7,7 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QScrollBar>
+#include <QStaticText>
 #include <QStyleOptionGraphicsItem>
 #include <QSvgGenerator>
 #include <QTimer>
@@ -196,14 +197,30 @@ public:
 
     QRectF boundingRect() const override
     {
+        // Room for the label below the shape: it keeps its size on screen, so when zoomed out it
+        // is wider in the scene than the node.
         const double r = m_radius + 8;
-        return QRectF(-std::max(r, 110.0), -r, 2 * std::max(r, 110.0), 2 * r + 18);
+        return QRectF(-std::max(r, 140.0), -r, 2 * std::max(r, 140.0), 2 * r + 30);
     }
     QPainterPath shape() const override { return m_shape; }
 
-    void paint(QPainter *p, const QStyleOptionGraphicsItem *option, QWidget *) override
+    void paint(QPainter *p, const QStyleOptionGraphicsItem *option, QWidget *widget) override
     {
         const double lod = option->levelOfDetailFromTransform(p->worldTransform());
+        // While the view pans or zooms, shapes are drawn without smoothing (thousands of small
+        // smoothed outlines are most of a frame); the frame after the move smooths them again.
+        // Pictures for export have no widget and are always smoothed.
+        const auto *view = widget ? qobject_cast<const GraphView *>(widget->parentWidget()) : nullptr;
+        const bool smooth = p->testRenderHint(QPainter::Antialiasing);
+        if (view && view->isMoving())
+            p->setRenderHint(QPainter::Antialiasing, false);
+        paintNode(p, lod);
+        p->setRenderHint(QPainter::Antialiasing, smooth);
+    }
+
+private:
+    void paintNode(QPainter *p, double lod)
+    {
         if (m_highlighted) {
             p->setPen(QPen(kHighlightHalo, 9));
             p->setBrush(Qt::NoBrush);
@@ -234,21 +251,46 @@ public:
         // Labels only where they can be read: zoomed in, or the node the analyst is on.
         if (lod < GraphView::kLabelZoom && !m_selected && !(m_highlighted && lod >= GraphView::kLabelZoom * 0.6))
             return;
+        // Labels keep a readable size on screen, 7 to 11 points, instead of growing with the zoom:
+        // text many times its size was slow to draw and hid its neighbours. They are drawn in
+        // device coordinates, from a layout made once per size (the size in half points).
         QFont font = p->font();
-        font.setPointSizeF(8);
-        font.setBold(m_selected || (!m_node.findings.empty() && !m_dismissed));
-        p->setFont(font);
-        const QFontMetricsF fm(font);
-        const double w = fm.horizontalAdvance(m_label) + 6;
-        const QRectF box(-w / 2, m_radius + 2, w, fm.height() + 1);
+        font.setPointSizeF(std::clamp(std::round(16 * lod) / 2, 7.0, 11.0));
+        const int bold = (m_selected || (!m_node.findings.empty() && !m_dismissed)) ? 1 : 0;
+        font.setBold(bold);
+        // The label's layout is made once per weight and kept: measuring and shaping the text on
+        // every paint cost more than drawing it. Log text is shown as plain text, never markup.
+        Label &label = m_labels[bold];
+        if (label.text.text().isEmpty() || label.font != font) {
+            label.font = font;
+            label.text = QStaticText(m_label);
+            label.text.setTextFormat(Qt::PlainText);
+            label.text.setPerformanceHint(QStaticText::AggressiveCaching);
+            label.text.prepare(QTransform(), font);
+            label.height = QFontMetricsF(font).height();
+        }
+        const QSizeF size = label.text.size();
+        const double w = size.width() + 6;
+        const QPointF anchor = p->worldTransform().map(QPointF(0, m_radius));
+        const QRectF box(std::round(anchor.x() - w / 2), std::round(anchor.y() + 2), w, label.height + 1);
+        p->save();
+        p->setWorldTransform(QTransform());
         p->setPen(Qt::NoPen);
         p->setBrush(QColor(255, 255, 255, 200));
-        p->drawRoundedRect(box, 2, 2);
+        p->drawRect(box);
         p->setPen(QColor(0x1a, 0x1a, 0x1a));
-        p->drawText(box, Qt::AlignCenter, m_label);
+        p->setFont(font);
+        p->drawStaticText(QPointF(box.left() + 3, box.top() + (box.height() - size.height()) / 2), label.text);
+        p->restore();
     }
 
-private:
+    struct Label
+    {
+        QFont font;
+        QStaticText text;
+        double height = 0;
+    };
+
     const GraphNode &m_node;
     std::uint32_t m_index;
     double m_radius;
@@ -257,6 +299,7 @@ private:
     bool m_selected = false;
     bool m_highlighted = false;
     bool m_dismissed = false;
+    Label m_labels[2]; // regular, bold
 };
 
 // An edge of the picture. Not a scene item of its own: thousands of line items cost the scene
@@ -396,6 +439,7 @@ public:
             // While the view moves, lines are not smoothed (a third of the cost of a frame);
             // the frame after the move is.
             bool aa = smooth && !m_view->isMoving();
+
             if (onScreen < 1.5) {
                 if (lod < 0.5)
                     pen.setStyle(Qt::SolidLine);
