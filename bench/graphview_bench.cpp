@@ -107,7 +107,7 @@ int main(int argc, char **argv)
     std::printf("%-22s %6s %12s %12s %12s %12s\n", "zoom", "frames", "update mean", "update worst",
                 "redraw mean", "redraw worst");
     for (const double factor : {1.0, 2.0, 4.0, 8.0, 16.0, 40.0}) {
-        view.setTransform(QTransform::fromScale(fitScale * factor, fitScale * factor));
+        view.zoomTo(fitScale * factor);
         view.centerOn(view.sceneRect().center());
         std::vector<double> frames, updates;
         for (int step = 0; step < 12; ++step) {

@@ -6,6 +6,7 @@
 #include <QImage>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QPixmapCache>
 #include <QScrollBar>
 #include <QStaticText>
 #include <QStyleOptionGraphicsItem>
@@ -402,19 +403,29 @@ bool clipLine(QLineF &l, const QRectF &r)
 class EdgeLayer : public QGraphicsItem
 {
 public:
+    // The sharp layer is kept as a picture of what is on screen: a pan scrolls it and draws only
+    // the strip that came into view; a zoom or a change of the edges draws it again (every edge on
+    // screen: a fifth of a second on 5,000 nodes). The overview layer is a picture of the whole
+    // graph at a fixed size, drawn once and then only scaled: the view shows it instead while the
+    // analyst zooms, so that zooming stays fluid, and the sharp layer once the view settles.
+    enum class Kind { Sharp, Overview };
+    static constexpr int kOverviewPixels = 2048;
+
     EdgeLayer(const GraphView *view, const std::vector<std::unique_ptr<GraphEdgeItem>> &edges, const std::vector<QPen> &pens,
-              const QRectF &bounds)
+              const QRectF &bounds, Kind kind)
         : m_view(view)
         , m_edges(edges)
         , m_pens(pens)
         , m_bounds(bounds)
+        , m_kind(kind)
     {
         setZValue(0);
         setFlag(QGraphicsItem::ItemUsesExtendedStyleOption);
         setAcceptedMouseButtons(Qt::NoButton);
-        // Kept as a picture of what is on screen: a pan scrolls it and draws only the strip
-        // that came into view; a zoom or a change of the edges draws it again.
-        setCacheMode(QGraphicsItem::DeviceCoordinateCache);
+        if (kind == Kind::Sharp)
+            setCacheMode(QGraphicsItem::DeviceCoordinateCache);
+        else
+            setCacheMode(QGraphicsItem::ItemCoordinateCache, QSize(kOverviewPixels, kOverviewPixels));
     }
     QRectF boundingRect() const override { return m_bounds; }
     QPainterPath shape() const override { return {}; } // never hit by the mouse
@@ -438,7 +449,7 @@ public:
             pen.setWidthF(std::clamp(onScreen, 0.5, 5.0));
             // While the view moves, lines are not smoothed (a third of the cost of a frame);
             // the frame after the move is.
-            bool aa = smooth && !m_view->isMoving();
+            bool aa = smooth && !m_view->isMoving() && m_kind == Kind::Sharp;
 
             if (onScreen < 1.5) {
                 if (lod < 0.5)
@@ -476,6 +487,7 @@ private:
     const std::vector<std::unique_ptr<GraphEdgeItem>> &m_edges;
     const std::vector<QPen> &m_pens;
     QRectF m_bounds;
+    Kind m_kind;
 };
 
 namespace {
@@ -514,13 +526,21 @@ GraphView::GraphView(QWidget *parent)
     setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
     setViewportUpdateMode(QGraphicsView::SmartViewportUpdate);
     setOptimizationFlags(QGraphicsView::DontAdjustForAntialiasing);
+    // Item pictures live in the application's pixmap cache: room for the edges' overview (16 MiB)
+    // and the on-screen picture, which the default 10 MiB would evict at once.
+    QPixmapCache::setCacheLimit(std::max(QPixmapCache::cacheLimit(), 64 * 1024));
     m_settle = new QTimer(this);
     m_settle->setSingleShot(true);
     m_settle->setInterval(kSettleMs);
     connect(m_settle, &QTimer::timeout, this, [this] {
         m_moving = false;
-        if (m_edgeLayer)
+        // Swapped by opacity, not visibility: hiding an item drops its cached picture.
+        if (m_edgeOverview)
+            m_edgeOverview->setOpacity(0);
+        if (m_edgeLayer) {
+            m_edgeLayer->setOpacity(1);
             m_edgeLayer->update(); // drawn again, smoothed
+        }
         viewport()->update();
     });
     setBackgroundBrush(QColor(0xfb, 0xfb, 0xfc));
@@ -538,6 +558,7 @@ void GraphView::clear()
 {
     m_scene->clear();
     m_edgeLayer = nullptr;
+    m_edgeOverview = nullptr;
     m_items.clear();
     m_edges.clear();
     m_pens.clear();
@@ -580,8 +601,11 @@ void GraphView::show(std::shared_ptr<const InvestigationGraph> graph, const std:
         return wa != wb ? wa < wb : a->pen() < b->pen();
     });
     const QRectF bounds = m_scene->itemsBoundingRect();
-    m_edgeLayer = new EdgeLayer(this, m_edges, m_pens, bounds.adjusted(-10, -10, 10, 10));
+    m_edgeLayer = new EdgeLayer(this, m_edges, m_pens, bounds.adjusted(-10, -10, 10, 10), EdgeLayer::Kind::Sharp);
     m_scene->addItem(m_edgeLayer);
+    m_edgeOverview = new EdgeLayer(this, m_edges, m_pens, bounds.adjusted(-10, -10, 10, 10), EdgeLayer::Kind::Overview);
+    m_edgeOverview->setOpacity(0);
+    m_scene->addItem(m_edgeOverview);
     m_scene->setSceneRect(bounds.adjusted(-200, -200, 200, 200));
     refreshTriage();
     applyVisibility();
@@ -619,8 +643,7 @@ void GraphView::setHighlight(const std::vector<std::uint32_t> &nodes)
             && std::binary_search(m_highlight.begin(), m_highlight.end(), e->edge().to);
         e->setOpacity(!any || in ? 1.0 : 0.12);
     }
-    if (m_edgeLayer)
-        m_edgeLayer->update();
+    updateEdges();
 }
 
 void GraphView::setFilter(const std::vector<bool> &typeVisible, qint64 fromMs, qint64 toMs)
@@ -658,8 +681,7 @@ void GraphView::applyVisibility()
             visible = false;
         item->setVisible(visible);
     }
-    if (m_edgeLayer)
-        m_edgeLayer->update();
+    updateEdges();
 }
 
 int GraphView::visibleNodeCount() const
@@ -744,9 +766,32 @@ void GraphView::wheelEvent(QWheelEvent *event)
     const double scale = transform().m11() * factor;
     if (scale < 0.02 || scale > 8)
         return;
-    startMoving();
+    startZooming();
     this->scale(factor, factor);
     event->accept();
+}
+
+void GraphView::zoomTo(double scale)
+{
+    startZooming();
+    setTransform(QTransform::fromScale(scale, scale));
+}
+
+void GraphView::startZooming()
+{
+    startMoving();
+    if (m_edgeOverview && m_edgeLayer && m_edgeLayer->opacity() > 0) {
+        m_edgeLayer->setOpacity(0);
+        m_edgeOverview->setOpacity(1);
+    }
+}
+
+void GraphView::updateEdges()
+{
+    if (m_edgeLayer)
+        m_edgeLayer->update();
+    if (m_edgeOverview)
+        m_edgeOverview->update();
 }
 
 bool GraphView::viewportEvent(QEvent *event)

@@ -68,6 +68,9 @@ public:
     int visibleNodeCount() const;
 
     void fit();
+    // Zooms to a scale factor as the mouse wheel does (edges from the overview picture until the
+    // view settles).
+    void zoomTo(double scale);
     bool exportPng(const QString &path, QString *error) const;
     bool exportSvg(const QString &path, QString *error) const;
 
@@ -94,6 +97,8 @@ private:
     GraphNodeItem *nodeItemAt(const QPoint &pos) const;
     void applyVisibility();
     void startMoving();
+    void startZooming();
+    void updateEdges();
     void renderPicture(QPainter &painter, const QRectF &target) const;
 
     QGraphicsScene *m_scene = nullptr;
@@ -102,6 +107,7 @@ private:
     std::vector<std::unique_ptr<GraphEdgeItem>> m_edges; // drawn by m_edgeLayer
     std::vector<QPen> m_pens;                            // the edges' pens, few
     EdgeLayer *m_edgeLayer = nullptr;                    // owned by the scene
+    EdgeLayer *m_edgeOverview = nullptr;                 // shown while zooming; owned by the scene
     std::vector<bool> m_typeVisible;
     qint64 m_fromMs = kNoTime;
     qint64 m_toMs = kNoTime;
