@@ -100,6 +100,14 @@ int main(int argc, char **argv)
     view.fit();
     QApplication::processEvents();
     std::printf("scene: %.0f ms CPU to build %d node items\n", cpuMs() - t0, view.nodeCount());
+    // The picture of the edges that zooming shows is drawn on a worker: wait for it, as the
+    // analyst looks at the graph before zooming.
+    QElapsedTimer ready;
+    ready.start();
+    while (!view.overviewReady() && ready.elapsed() < 10000)
+        QApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
+    std::printf("zoom picture of the edges ready %lld ms after the scene (wall, on a worker thread)\n",
+                static_cast<long long>(ready.elapsed()));
 
     const QTransform fitted = view.transform();
     const double fitScale = fitted.m11();

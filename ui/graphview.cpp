@@ -1,6 +1,9 @@
 #include "ui/graphview.h"
 
+#include "ui/backgroundpool.h"
+
 #include <QFile>
+#include <QFutureWatcher>
 #include <QGraphicsItem>
 #include <QGraphicsScene>
 #include <QImage>
@@ -14,6 +17,7 @@
 #include <QTimer>
 #include <QToolTip>
 #include <QWheelEvent>
+#include <QtConcurrent>
 
 #include <algorithm>
 #include <cmath>
@@ -403,29 +407,20 @@ bool clipLine(QLineF &l, const QRectF &r)
 class EdgeLayer : public QGraphicsItem
 {
 public:
-    // The sharp layer is kept as a picture of what is on screen: a pan scrolls it and draws only
-    // the strip that came into view; a zoom or a change of the edges draws it again (every edge on
-    // screen: a fifth of a second on 5,000 nodes). The overview layer is a picture of the whole
-    // graph at a fixed size, drawn once and then only scaled: the view shows it instead while the
-    // analyst zooms, so that zooming stays fluid, and the sharp layer once the view settles.
-    enum class Kind { Sharp, Overview };
-    static constexpr int kOverviewPixels = 2048;
-
+    // Kept as a picture of what is on screen: a pan scrolls it and draws only the strip that
+    // came into view; a zoom or a change of the edges draws it again (every edge on screen: a
+    // fifth of a second on 5,000 nodes, which is why zooming shows the EdgeOverview instead).
     EdgeLayer(const GraphView *view, const std::vector<std::unique_ptr<GraphEdgeItem>> &edges, const std::vector<QPen> &pens,
-              const QRectF &bounds, Kind kind)
+              const QRectF &bounds)
         : m_view(view)
         , m_edges(edges)
         , m_pens(pens)
         , m_bounds(bounds)
-        , m_kind(kind)
     {
         setZValue(0);
         setFlag(QGraphicsItem::ItemUsesExtendedStyleOption);
         setAcceptedMouseButtons(Qt::NoButton);
-        if (kind == Kind::Sharp)
-            setCacheMode(QGraphicsItem::DeviceCoordinateCache);
-        else
-            setCacheMode(QGraphicsItem::ItemCoordinateCache, QSize(kOverviewPixels, kOverviewPixels));
+        setCacheMode(QGraphicsItem::DeviceCoordinateCache);
     }
     QRectF boundingRect() const override { return m_bounds; }
     QPainterPath shape() const override { return {}; } // never hit by the mouse
@@ -449,7 +444,7 @@ public:
             pen.setWidthF(std::clamp(onScreen, 0.5, 5.0));
             // While the view moves, lines are not smoothed (a third of the cost of a frame);
             // the frame after the move is.
-            bool aa = smooth && !m_view->isMoving() && m_kind == Kind::Sharp;
+            bool aa = smooth && !m_view->isMoving();
 
             if (onScreen < 1.5) {
                 if (lod < 0.5)
@@ -487,7 +482,85 @@ private:
     const std::vector<std::unique_ptr<GraphEdgeItem>> &m_edges;
     const std::vector<QPen> &m_pens;
     QRectF m_bounds;
-    Kind m_kind;
+};
+
+// What the overview is drawn from: the visible edges in drawing order, copied so that a worker
+// thread can draw them while the view goes on changing its own.
+struct OverviewInput
+{
+    struct Line
+    {
+        QLineF line;
+        int pen;
+        double opacity;
+    };
+    std::vector<Line> lines;
+    std::vector<QPen> pens;
+    QRectF bounds;
+};
+
+// The whole graph's edges drawn once into an image of at most kPixels a side, off the GUI thread.
+static QImage drawOverview(const OverviewInput &in)
+{
+    constexpr int kPixels = 2048;
+    if (in.bounds.isEmpty())
+        return {};
+    const double scale = kPixels / std::max(in.bounds.width(), in.bounds.height());
+    QImage image(std::max(1, static_cast<int>(std::ceil(in.bounds.width() * scale))),
+                 std::max(1, static_cast<int>(std::ceil(in.bounds.height() * scale))), QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::transparent);
+    QPainter p(&image);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.scale(scale, scale);
+    p.translate(-in.bounds.topLeft());
+    std::vector<QLineF> batch;
+    for (std::size_t i = 0; i < in.lines.size();) {
+        const int penIndex = in.lines[i].pen;
+        const double opacity = in.lines[i].opacity;
+        batch.clear();
+        for (; i < in.lines.size() && in.lines[i].pen == penIndex && in.lines[i].opacity == opacity; ++i)
+            batch.push_back(in.lines[i].line);
+        QPen pen = in.pens[static_cast<std::size_t>(penIndex)];
+        pen.setCosmetic(true);
+        pen.setWidthF(std::clamp(pen.widthF() * scale, 0.5, 5.0));
+        QColor c = pen.color();
+        c.setAlphaF(static_cast<float>(c.alphaF() * opacity));
+        pen.setColor(c);
+        p.setPen(pen);
+        p.drawLines(batch.data(), static_cast<int>(batch.size()));
+    }
+    return image;
+}
+
+// Shown instead of the EdgeLayer while the analyst zooms: the overview image, only scaled, so
+// that a wheel step costs a blit instead of drawing every edge again. Blurry for the moment of
+// the zoom; the sharp layer is back when the view settles.
+class EdgeOverview : public QGraphicsItem
+{
+public:
+    explicit EdgeOverview(const QRectF &bounds)
+        : m_bounds(bounds)
+    {
+        setZValue(0);
+        setAcceptedMouseButtons(Qt::NoButton);
+    }
+    QRectF boundingRect() const override { return m_bounds; }
+    QPainterPath shape() const override { return {}; }
+    bool isReady() const { return !m_image.isNull(); }
+    void setImage(QImage image)
+    {
+        m_image = std::move(image);
+        update();
+    }
+    void paint(QPainter *p, const QStyleOptionGraphicsItem *, QWidget *) override
+    {
+        if (!m_image.isNull())
+            p->drawImage(m_bounds, m_image);
+    }
+
+private:
+    QRectF m_bounds;
+    QImage m_image;
 };
 
 namespace {
@@ -526,19 +599,18 @@ GraphView::GraphView(QWidget *parent)
     setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
     setViewportUpdateMode(QGraphicsView::SmartViewportUpdate);
     setOptimizationFlags(QGraphicsView::DontAdjustForAntialiasing);
-    // Item pictures live in the application's pixmap cache: room for the edges' overview (16 MiB)
-    // and the on-screen picture, which the default 10 MiB would evict at once.
+    // Item pictures live in the application's pixmap cache: room for the on-screen picture of the
+    // edges on a large screen (33 MiB at 3840 x 2160), which the default 10 MiB would evict at once.
     QPixmapCache::setCacheLimit(std::max(QPixmapCache::cacheLimit(), 64 * 1024));
     m_settle = new QTimer(this);
     m_settle->setSingleShot(true);
     m_settle->setInterval(kSettleMs);
     connect(m_settle, &QTimer::timeout, this, [this] {
         m_moving = false;
-        // Swapped by opacity, not visibility: hiding an item drops its cached picture.
         if (m_edgeOverview)
-            m_edgeOverview->setOpacity(0);
+            m_edgeOverview->hide();
         if (m_edgeLayer) {
-            m_edgeLayer->setOpacity(1);
+            m_edgeLayer->show();
             m_edgeLayer->update(); // drawn again, smoothed
         }
         viewport()->update();
@@ -559,6 +631,7 @@ void GraphView::clear()
     m_scene->clear();
     m_edgeLayer = nullptr;
     m_edgeOverview = nullptr;
+    ++m_overviewGeneration;
     m_items.clear();
     m_edges.clear();
     m_pens.clear();
@@ -601,10 +674,10 @@ void GraphView::show(std::shared_ptr<const InvestigationGraph> graph, const std:
         return wa != wb ? wa < wb : a->pen() < b->pen();
     });
     const QRectF bounds = m_scene->itemsBoundingRect();
-    m_edgeLayer = new EdgeLayer(this, m_edges, m_pens, bounds.adjusted(-10, -10, 10, 10), EdgeLayer::Kind::Sharp);
+    m_edgeLayer = new EdgeLayer(this, m_edges, m_pens, bounds.adjusted(-10, -10, 10, 10));
     m_scene->addItem(m_edgeLayer);
-    m_edgeOverview = new EdgeLayer(this, m_edges, m_pens, bounds.adjusted(-10, -10, 10, 10), EdgeLayer::Kind::Overview);
-    m_edgeOverview->setOpacity(0);
+    m_edgeOverview = new EdgeOverview(bounds.adjusted(-10, -10, 10, 10));
+    m_edgeOverview->hide();
     m_scene->addItem(m_edgeOverview);
     m_scene->setSceneRect(bounds.adjusted(-200, -200, 200, 200));
     refreshTriage();
@@ -777,12 +850,18 @@ void GraphView::zoomTo(double scale)
     setTransform(QTransform::fromScale(scale, scale));
 }
 
+bool GraphView::overviewReady() const
+{
+    return m_edgeOverview && m_edgeOverview->isReady();
+}
+
 void GraphView::startZooming()
 {
     startMoving();
-    if (m_edgeOverview && m_edgeLayer && m_edgeLayer->opacity() > 0) {
-        m_edgeLayer->setOpacity(0);
-        m_edgeOverview->setOpacity(1);
+    // Until the overview is drawn (a moment after the graph is shown) zooming draws the edges.
+    if (m_edgeOverview && m_edgeOverview->isReady() && m_edgeLayer && m_edgeLayer->isVisible()) {
+        m_edgeLayer->hide();
+        m_edgeOverview->show();
     }
 }
 
@@ -790,8 +869,45 @@ void GraphView::updateEdges()
 {
     if (m_edgeLayer)
         m_edgeLayer->update();
-    if (m_edgeOverview)
-        m_edgeOverview->update();
+    if (!m_edgeOverview)
+        return;
+    // The overview is drawn again, off the GUI thread, from a copy of the visible edges; until it
+    // is, the old one is not shown (it would show edges that are gone).
+    m_edgeOverview->setImage({});
+    if (m_edgeOverview->isVisible()) {
+        m_edgeOverview->hide();
+        m_edgeLayer->show();
+    }
+    // Several changes in one go (a new graph: visibility, then highlight) draw it once.
+    if (m_overviewQueued)
+        return;
+    m_overviewQueued = true;
+    QTimer::singleShot(0, this, [this] {
+        m_overviewQueued = false;
+        drawOverviewLater();
+    });
+}
+
+void GraphView::drawOverviewLater()
+{
+    if (!m_edgeOverview)
+        return;
+    auto input = std::make_shared<OverviewInput>();
+    input->pens = m_pens;
+    input->bounds = m_edgeOverview->boundingRect();
+    input->lines.reserve(m_edges.size());
+    for (const auto &e : m_edges) {
+        if (e->isVisible())
+            input->lines.push_back({e->line(), e->pen(), e->opacity()});
+    }
+    const quint64 generation = ++m_overviewGeneration;
+    auto *watcher = new QFutureWatcher<QImage>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation == m_overviewGeneration && m_edgeOverview && watcher->future().resultCount() > 0)
+            m_edgeOverview->setImage(watcher->result());
+    });
+    watcher->setFuture(QtConcurrent::run(backgroundPool(), [input] { return drawOverview(*input); }));
 }
 
 bool GraphView::viewportEvent(QEvent *event)

@@ -18,6 +18,7 @@ class QTimer;
 namespace mp::ui {
 
 class EdgeLayer;
+class EdgeOverview;
 class GraphEdgeItem;
 class GraphNodeItem;
 
@@ -71,6 +72,8 @@ public:
     // Zooms to a scale factor as the mouse wheel does (edges from the overview picture until the
     // view settles).
     void zoomTo(double scale);
+    // The zoom picture of the edges is drawn (in the background, a moment after show()).
+    bool overviewReady() const;
     bool exportPng(const QString &path, QString *error) const;
     bool exportSvg(const QString &path, QString *error) const;
 
@@ -99,6 +102,7 @@ private:
     void startMoving();
     void startZooming();
     void updateEdges();
+    void drawOverviewLater();
     void renderPicture(QPainter &painter, const QRectF &target) const;
 
     QGraphicsScene *m_scene = nullptr;
@@ -107,7 +111,9 @@ private:
     std::vector<std::unique_ptr<GraphEdgeItem>> m_edges; // drawn by m_edgeLayer
     std::vector<QPen> m_pens;                            // the edges' pens, few
     EdgeLayer *m_edgeLayer = nullptr;                    // owned by the scene
-    EdgeLayer *m_edgeOverview = nullptr;                 // shown while zooming; owned by the scene
+    EdgeOverview *m_edgeOverview = nullptr;              // shown while zooming; owned by the scene
+    quint64 m_overviewGeneration = 0;                    // the overview being drawn
+    bool m_overviewQueued = false;
     std::vector<bool> m_typeVisible;
     qint64 m_fromMs = kNoTime;
     qint64 m_toMs = kNoTime;
