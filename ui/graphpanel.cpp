@@ -224,12 +224,7 @@ void GraphPanel::rebuild()
         return;
     }
     // Jobs of the old graph end (cancelled), the picture stays until the new one is laid out.
-    if (m_cancel)
-        m_cancel->store(true);
-    m_load.waitForFinished();
-    m_layout.waitForFinished();
-    m_loading = m_layingOut = m_layoutPending = false;
-    ++m_generation;
+    stopJobs();
     KeptView kept;
     for (std::uint32_t n : m_visible)
         kept.visible.push_back(m_graph->nodes[n].key);
@@ -268,7 +263,7 @@ void GraphPanel::startLoad()
     }));
 }
 
-void GraphPanel::closeCase()
+void GraphPanel::stopJobs()
 {
     if (m_cancel)
         m_cancel->store(true);
@@ -276,6 +271,11 @@ void GraphPanel::closeCase()
     m_layout.waitForFinished();
     m_loading = m_layingOut = m_layoutPending = false;
     ++m_generation;
+}
+
+void GraphPanel::closeCase()
+{
+    stopJobs();
     m_view->clear();
     m_details->clear();
     m_graph.reset();

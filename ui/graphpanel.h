@@ -79,6 +79,8 @@ signals:
     void laidOut(int nodes);
 
 private:
+    // Ends the load and layout jobs of the current graph (cancelled; their results are dropped).
+    void stopJobs();
     struct Loaded
     {
         std::shared_ptr<InvestigationGraph> graph;

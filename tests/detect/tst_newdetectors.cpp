@@ -109,6 +109,16 @@ QJsonObject details(const Finding &f)
 
 } // namespace
 
+// Three days of Alice at the office (ASN 701) in the morning and on her phone's carrier (ASN
+// 21928) in the evening: both networks are her everyday ones.
+void officeAndCarrierDays(Case &c)
+{
+    for (const char *day : {"2024-02-27", "2024-02-28", "2024-02-29"}) {
+        c.raw({.user = kAlice, .timeMs = ms((std::string(day) + "T09:00:00Z").c_str()), .ip = "98.116.22.9", .country = "US", .asn = 701});
+        c.raw({.user = kAlice, .timeMs = ms((std::string(day) + "T18:00:00Z").c_str()), .ip = "172.58.3.20", .country = "US", .asn = 21928});
+    }
+}
+
 using Build = void (*)(Case &);
 Q_DECLARE_METATYPE(Build)
 
@@ -228,19 +238,13 @@ void TestNewDetectors::detectorRow_data()
     // The office (ASN 701) and the phone's carrier (ASN 21928): used on other days too, so
     // sign-ins from both seconds apart are how this user works.
     QTest::newRow("session: office and phone carrier seconds apart, both used for days") << Build([](Case &c) {
-        for (const char *day : {"2024-02-27", "2024-02-28", "2024-02-29"}) {
-            c.raw({.user = kAlice, .timeMs = ms((std::string(day) + "T09:00:00Z").c_str()), .ip = "98.116.22.9", .country = "US", .asn = 701});
-            c.raw({.user = kAlice, .timeMs = ms((std::string(day) + "T18:00:00Z").c_str()), .ip = "172.58.3.20", .country = "US", .asn = 21928});
-        }
+        officeAndCarrierDays(c);
         c.raw({.user = kAlice, .timeMs = ms("2024-03-01T10:00:00Z"), .ip = "98.116.22.9", .country = "US", .asn = 701});
         c.raw({.user = kAlice, .timeMs = ms("2024-03-01T10:00:15Z"), .ip = "172.58.3.21", .country = "US", .asn = 21928});
     }) << "" << "SessionAnomaly" << QString::fromStdString(kAlice) << false << "" << "" << "";
     // Same habits, but the second address is in a network the user has never used before: kept.
     QTest::newRow("session: a network new to the user seconds after the office") << Build([](Case &c) {
-        for (const char *day : {"2024-02-27", "2024-02-28", "2024-02-29"}) {
-            c.raw({.user = kAlice, .timeMs = ms((std::string(day) + "T09:00:00Z").c_str()), .ip = "98.116.22.9", .country = "US", .asn = 701});
-            c.raw({.user = kAlice, .timeMs = ms((std::string(day) + "T18:00:00Z").c_str()), .ip = "172.58.3.20", .country = "US", .asn = 21928});
-        }
+        officeAndCarrierDays(c);
         c.raw({.user = kAlice, .timeMs = ms("2024-03-01T10:00:00Z"), .ip = "98.116.22.9", .country = "US", .asn = 701});
         c.raw({.user = kAlice, .timeMs = ms("2024-03-01T10:00:15Z"), .ip = "104.248.61.140", .country = "US", .asn = 14061});
     }) << "" << "SessionAnomaly" << QString::fromStdString(kAlice) << true << "104.248.61.140" << "medium" << "";
