@@ -72,22 +72,16 @@ QString DetailsPanel::plainText() const
 QString DetailsPanel::link(const Selection &target, const QString &text)
 {
     m_links << target;
-    return QStringLiteral("<a href='select:%1'>%2</a>").arg(m_links.size() - 1).arg(text);
+    return html::selectLink(m_links.size() - 1, text);
 }
 
 void DetailsPanel::linkClicked(const QUrl &url)
 {
-    const QString s = url.toString();
-    bool ok = false;
-    if (s.startsWith(QLatin1String("event:"))) {
-        const qint64 id = s.mid(6).toLongLong(&ok);
-        if (ok)
-            emit eventActivated(id);
-    } else if (s.startsWith(QLatin1String("select:"))) {
-        const int i = s.mid(7).toInt(&ok);
-        if (ok && i >= 0 && i < m_links.size())
-            emit selectionRequested(m_links.at(i));
-    }
+    const html::PageLink link = html::pageLink(url);
+    if (link.kind == html::PageLink::Kind::Event)
+        emit eventActivated(link.value);
+    else if (link.kind == html::PageLink::Kind::Select && link.value < m_links.size())
+        emit selectionRequested(m_links.at(static_cast<qsizetype>(link.value)));
 }
 
 void DetailsPanel::showSelection(const Selection &selection)

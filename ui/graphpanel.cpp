@@ -138,6 +138,7 @@ GraphPanel::GraphPanel(SelectionHub *selection, QWidget *parent)
             m_status->setText(error);
     });
     m_status = new QLabel(this);
+    m_status->setTextFormat(Qt::PlainText); // it quotes the search text and errors
     m_status->setObjectName(QStringLiteral("graphStatus"));
 
     // Two rows of controls: what to show, then how; the panel then fits beside the map in the

@@ -149,6 +149,28 @@ QString eventLink(qint64 eventId, const QString &text)
     return QStringLiteral("<a href='event:%1'>%2</a>").arg(eventId).arg(text);
 }
 
+QString selectLink(qsizetype index, const QString &text)
+{
+    return QStringLiteral("<a href='select:%1'>%2</a>").arg(index).arg(text);
+}
+
+PageLink pageLink(const QUrl &url)
+{
+    const QString s = url.toString();
+    bool ok = false;
+    PageLink link;
+    if (s.startsWith(QLatin1String("event:"))) {
+        link.value = s.mid(6).toLongLong(&ok);
+        link.kind = PageLink::Kind::Event;
+    } else if (s.startsWith(QLatin1String("select:"))) {
+        link.value = s.mid(7).toLongLong(&ok);
+        link.kind = ok && link.value >= 0 ? PageLink::Kind::Select : PageLink::Kind::None;
+    }
+    if (!ok)
+        link.kind = PageLink::Kind::None;
+    return link;
+}
+
 QString styleSheet()
 {
     return QStringLiteral(

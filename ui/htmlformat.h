@@ -3,6 +3,7 @@
 #include "store/findingstore.h"
 
 #include <QString>
+#include <QUrl>
 
 #include <string_view>
 
@@ -21,6 +22,16 @@ QString jsonDetails(std::string_view json);
 QString parameters(std::string_view json);
 // A link the panels resolve themselves: "event:<id>".
 QString eventLink(qint64 eventId, const QString &text);
+// A link to another selection, by its index in the page's own list of targets: "select:<index>".
+QString selectLink(qsizetype index, const QString &text);
+// What a clicked link of the panels asks for.
+struct PageLink
+{
+    enum class Kind { None, Event, Select };
+    Kind kind = Kind::None;
+    qint64 value = 0; // the event id, or the index of the selection target
+};
+PageLink pageLink(const QUrl &url);
 // The style sheet both panels use.
 QString styleSheet();
 

@@ -397,6 +397,9 @@ void MainWindow::createStatusBar()
     });
     m_geoLabel = new QLabel(this);
     m_detectLabel = new QLabel(this);
+    // File names, paths and progress quoted from the evidence: text, never markup.
+    for (QLabel *label : {m_caseLabel, m_countLabel, m_importLabel, m_geoLabel, m_detectLabel})
+        label->setTextFormat(Qt::PlainText);
     m_detectProgress = new QProgressBar(this);
     m_detectProgress->setRange(0, 1000);
     m_detectProgress->setMaximumWidth(160);

@@ -26,6 +26,9 @@ RecordView::RecordView(QWidget *parent)
     , m_wrap(new QToolButton(this))
     , m_text(new QPlainTextEdit(this))
 {
+    // The operation and the file name come from the evidence: shown as text, never as markup.
+    for (QLabel *label : {m_title, m_subtitle, m_source})
+        label->setTextFormat(Qt::PlainText);
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
     QFont bold = m_title->font();
     bold.setBold(true);
@@ -121,7 +124,8 @@ void RecordView::showRecord(CaseStore &store, std::int64_t eventId)
     setHeading(event->event.operation.empty() ? QString::fromLatin1(eventKindName(event->event.kind))
                                               : qstr(event->event.operation),
                subtitle);
-    m_source->setText(QStringLiteral("%1:%2").arg(source ? qstr(source->name) : QStringLiteral("?")).arg(event->event.line));
+    m_source->setText(QStringLiteral("%1:%2").arg(source ? qstr(source->name) : QStringLiteral("?"),
+                                                  QString::number(event->event.line)));
     m_source->setToolTip(source ? qstr(source->path) : QString());
     m_sha256->setText(source ? qstr(source->sha256) : QStringLiteral("?"));
     m_sha256->setCursorPosition(0);
@@ -142,7 +146,8 @@ void RecordView::elideHeading()
     // Clipped mid-letter reads as broken; elided, the whole text is one hover away.
     for (const auto &[label, text] : {std::pair{m_title, m_titleText}, std::pair{m_subtitle, m_subtitleText}}) {
         label->setText(label->fontMetrics().elidedText(text, Qt::ElideRight, std::max(label->width(), 40)));
-        label->setToolTip(label->text() == text ? QString() : text);
+        // Tool tips render anything that looks like markup: the log's text goes in escaped.
+        label->setToolTip(label->text() == text ? QString() : QStringLiteral("<qt>%1</qt>").arg(text.toHtmlEscaped()));
     }
 }
 

@@ -99,6 +99,7 @@ UserPage::UserPage(QWidget *parent)
     top->setContentsMargins(0, 0, 0, 0);
     top->addWidget(new QLabel(QStringLiteral("Mailbox"), this));
     top->addWidget(m_chooser);
+    m_status->setTextFormat(Qt::PlainText); // it names the mailbox, which comes from the log
     top->addWidget(m_status, 1);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
@@ -147,17 +148,11 @@ QString UserPage::plainText() const
 
 void UserPage::linkClicked(const QUrl &url)
 {
-    const QString s = url.toString();
-    bool ok = false;
-    if (s.startsWith(QLatin1String("event:"))) {
-        const qint64 id = s.mid(6).toLongLong(&ok);
-        if (ok)
-            emit eventActivated(id);
-    } else if (s.startsWith(QLatin1String("select:"))) {
-        const int i = s.mid(7).toInt(&ok);
-        if (ok && i >= 0 && i < m_links.size())
-            emit selectionRequested(m_links.at(i));
-    }
+    const html::PageLink link = html::pageLink(url);
+    if (link.kind == html::PageLink::Kind::Event)
+        emit eventActivated(link.value);
+    else if (link.kind == html::PageLink::Kind::Select && link.value < m_links.size())
+        emit selectionRequested(m_links.at(static_cast<qsizetype>(link.value)));
 }
 
 void UserPage::showUser(const QString &user)
@@ -178,7 +173,7 @@ void UserPage::showUser(const QString &user)
             m_links.clear();
             auto link = [this](const Selection &target, const QString &text) {
                 m_links << target;
-                return QStringLiteral("<a href='select:%1'>%2</a>").arg(m_links.size() - 1).arg(text);
+                return html::selectLink(m_links.size() - 1, text);
             };
             auto findingLink = [&](const StoredFinding &f, const QString &text) {
                 Selection target;

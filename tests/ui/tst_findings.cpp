@@ -95,6 +95,7 @@ private slots:
     void initTestCase();
     void init();
     void modelIsATreeOfIncidentsAndFindings();
+    void panelLinksAreReadBack();
     void selectingAFindingLinksEventsAndDetails();
     void userSelectedElsewhereHighlightsFindings();
     void triagePersistsAfterReopening();
@@ -538,6 +539,25 @@ void TestFindings::screenshotsShowAFindingAndTheUserPage()
         const QImage image(f);
         QVERIFY2(image.width() >= 1000 && image.height() >= 800, qPrintable(f));
     }
+}
+
+// The details panel and the user page write links into their pages and act on the ones clicked:
+// an event to show, or one of the page's own selection targets. Anything else does nothing.
+void TestFindings::panelLinksAreReadBack()
+{
+    using html::PageLink;
+    const auto href = [](const QString &anchor) {
+        const int from = anchor.indexOf(QLatin1String("href='")) + 6;
+        return QUrl(anchor.mid(from, anchor.indexOf(QLatin1Char('\''), from) - from));
+    };
+    PageLink link = html::pageLink(href(html::eventLink(4211, QStringLiteral("the record"))));
+    QCOMPARE(link.kind, PageLink::Kind::Event);
+    QCOMPARE(link.value, 4211);
+    link = html::pageLink(href(html::selectLink(3, QStringLiteral("51.15.22.187"))));
+    QCOMPARE(link.kind, PageLink::Kind::Select);
+    QCOMPARE(link.value, 3);
+    for (const char *other : {"select:-1", "select:x", "event:", "https://evil.example/", "file:///etc/passwd"})
+        QCOMPARE(html::pageLink(QUrl(QString::fromLatin1(other))).kind, PageLink::Kind::None);
 }
 
 QTEST_MAIN(TestFindings)

@@ -2,6 +2,7 @@
 // original record, import files (through the menu path and by dropping them) with errors listed
 // in the Import log, and find the layout as it was left after a restart.
 #include "../store/syntheticcase.h"
+#include "store/database.h"
 #include "ui/eventspanel.h"
 #include "ui/eventtablemodel.h"
 #include "ui/guiapp.h"
@@ -18,6 +19,7 @@
 #include <QFile>
 #include <QHeaderView>
 #include <QImage>
+#include <QLabel>
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QProcess>
@@ -25,6 +27,7 @@
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTextDocument>
 #include <QTest>
 #include <QToolButton>
 
@@ -71,6 +74,7 @@ private slots:
     void init();
     void opensCaseWithSourcesAndProblems();
     void selectingRowShowsOriginalRecord();
+    void markupInTheRecordIsShownAsText();
     void importListsErrorsInImportLog();
     void droppedFilesAreImported();
     void windowStateIsSavedAndRestored();
@@ -183,6 +187,58 @@ void TestMainWindow::selectingRowShowsOriginalRecord()
     // The keyboard moves the selection and the record follows.
     QTest::keyClick(view, Qt::Key_Down);
     QCOMPARE(w.recordView()->eventId(), w.eventsPanel()->model()->eventId(row + 1));
+}
+
+void TestMainWindow::markupInTheRecordIsShownAsText()
+{
+    // An operation name is whatever the log says. In the record view's heading it must read as
+    // it was written, not be rendered as rich text (an image, a link, bold).
+    QTemporaryDir dir;
+    const QString copy = dir.filePath(QStringLiteral("hostile.mpcase"));
+    QVERIFY(QFile::copy(m_case, copy));
+    const QString hostile = QStringLiteral("<img src='x'><b>Set-Mailbox</b>");
+    std::int64_t id = 0;
+    {
+        CaseStore store;
+        QVERIFY(store.open(copy.toStdString(), false, nullptr));
+        Statement pick(store.database(), "SELECT min(id) FROM events");
+        QVERIFY(pick.step());
+        id = pick.int64(0);
+        Statement update(store.database(), "UPDATE events SET operation = ? WHERE id = ?");
+        update.bind(1, hostile.toStdString());
+        update.bind(2, id);
+        QVERIFY(update.run());
+    }
+    CaseStore store;
+    QVERIFY(store.open(copy.toStdString(), false, nullptr));
+    RecordView view;
+    view.resize(1200, 400);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.showRecord(store, id);
+    bool shown = false;
+    for (const QLabel *label : view.findChildren<QLabel *>()) {
+        if (label->text() != hostile)
+            continue;
+        shown = true;
+        QCOMPARE(label->textFormat(), Qt::PlainText);
+    }
+    QVERIFY2(shown, "the operation is not in the heading");
+
+    // Too narrow for the heading: elided, and whole in the tool tip, which Qt renders as rich text
+    // when it looks like markup. What it renders must be the log's text, letter for letter.
+    view.resize(120, 400);
+    QCoreApplication::processEvents();
+    bool tipped = false;
+    for (const QLabel *label : view.findChildren<QLabel *>()) {
+        if (label->toolTip().isEmpty() || !label->toolTip().contains(QStringLiteral("Set-Mailbox")))
+            continue;
+        tipped = true;
+        QTextDocument rendered;
+        rendered.setHtml(label->toolTip());
+        QCOMPARE(rendered.toPlainText(), hostile);
+    }
+    QVERIFY2(tipped, "the elided heading has no tool tip");
 }
 
 void TestMainWindow::importListsErrorsInImportLog()
