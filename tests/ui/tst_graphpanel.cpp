@@ -38,6 +38,17 @@ bool waitIdle(GraphPanel &panel)
     return QTest::qWaitFor([&] { return panel.graph() && panel.isIdle() && panel.view()->nodeCount() > 0; }, 30000);
 }
 
+// Shows the panel on screen with the case open and its graph laid out.
+bool showCase(GraphPanel &panel, const QString &casePath)
+{
+    panel.resize(1200, 800);
+    panel.show();
+    if (!QTest::qWaitForWindowExposed(&panel))
+        return false;
+    panel.openCase(casePath);
+    return waitIdle(panel);
+}
+
 void clickNode(GraphView *view, int node)
 {
     const QPoint at = view->mapFromScene(view->nodePosition(static_cast<std::uint32_t>(node)));
@@ -91,11 +102,7 @@ void TestGraphPanel::clickShowsDetailsAndSelects()
 {
     SelectionHub hub;
     GraphPanel panel(&hub);
-    panel.resize(1200, 800);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
-    panel.openCase(m_case);
-    QVERIFY(waitIdle(panel));
+    QVERIFY(showCase(panel, m_case));
     // It opens on the largest campaign: both victims and the attacker's address.
     const int attacker = panel.graph()->find("ip:" + kAttackerIp.toStdString());
     const int dana = panel.graph()->find("user:" + kDana.toStdString());
@@ -136,10 +143,7 @@ void TestGraphPanel::followsSelectionMadeElsewhere()
 {
     SelectionHub hub;
     GraphPanel panel(&hub);
-    panel.resize(1200, 800);
-    panel.show();
-    panel.openCase(m_case);
-    QVERIFY(waitIdle(panel));
+    QVERIFY(showCase(panel, m_case));
     // A user outside the campaign: the graph adds them and their ties, and selects them.
     int outsider = -1;
     for (std::size_t i = 0; i < panel.graph()->nodes.size(); ++i) {
@@ -172,10 +176,7 @@ void TestGraphPanel::expandCollapseFilterSearch()
 {
     SelectionHub hub;
     GraphPanel panel(&hub);
-    panel.resize(1200, 800);
-    panel.show();
-    panel.openCase(m_case);
-    QVERIFY(waitIdle(panel));
+    QVERIFY(showCase(panel, m_case));
     const int dana = panel.graph()->find("user:" + kDana.toStdString());
     const int before = panel.view()->nodeCount();
     panel.expand(dana);
@@ -214,10 +215,7 @@ void TestGraphPanel::exportsPngAndSvg()
 {
     SelectionHub hub;
     GraphPanel panel(&hub);
-    panel.resize(1000, 700);
-    panel.show();
-    panel.openCase(m_case);
-    QVERIFY(waitIdle(panel));
+    QVERIFY(showCase(panel, m_case));
     QString error;
     const QString png = m_dir.filePath(QStringLiteral("graph.png"));
     QVERIFY2(panel.exportPicture(png, &error), qPrintable(error));
@@ -304,11 +302,7 @@ void TestGraphPanel::dismissedFindingsMuteTheNode()
 {
     SelectionHub hub;
     GraphPanel panel(&hub);
-    panel.resize(1200, 800);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
-    panel.openCase(m_case);
-    QVERIFY(waitIdle(panel));
+    QVERIFY(showCase(panel, m_case));
     const int attacker = panel.graph()->find("ip:" + kAttackerIp.toStdString());
     QVERIFY(attacker >= 0);
     const GraphNode &node = panel.graph()->nodes[static_cast<std::size_t>(attacker)];
