@@ -69,6 +69,11 @@ class CaseStore
 public:
     static constexpr int kSchemaVersion = 3;
     static constexpr std::size_t kTextChunkSize = 1 << 20;
+    // SQLite page cache, in KiB: in normal use, during a bulk import, and while a bulk import
+    // sorts its index keys (SQLite sorts in runs of the cache's size, at least 250 pages).
+    static constexpr int kCacheKiB = 64 << 10;
+    static constexpr int kBulkCacheKiB = 8 << 10;
+    static constexpr int kSortCacheKiB = 2 << 10;
 
     CaseStore() = default;
     ~CaseStore();
@@ -122,6 +127,8 @@ public:
 private:
     bool migrate(std::string *error);
     void prepareInsertEvent();
+    bool buildIndexes(std::size_t count, std::string *failed = nullptr);
+    bool setCacheKiB(int kib);
     bool spillDedup();
     bool switchJournal(const char *mode);
     void restoreConnection();
