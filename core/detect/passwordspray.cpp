@@ -32,6 +32,29 @@ constexpr std::int32_t kUnknownFailure = SignInRow::kNoResultCode;
 // training lab's attacker probed on the 19th and used the stolen account on the 28th).
 constexpr std::int64_t kDisabledProbeReachMs = 14LL * 24 * 3600 * 1000;
 
+// Past this many accounts signing in from a spraying or probing address, the address is more
+// likely shared (an office, VPN or proxy egress whose users mistype passwords) than that many
+// takeovers: one finding names the accounts instead of one finding each. Without the bound, a
+// tenant behind one NAT address gets a finding per user, each listing every other user.
+constexpr std::size_t kMaxFallenFindings = 10;
+// Names listed in a finding's details; the totals are always given.
+constexpr std::size_t kMaxListed = 100;
+
+template<typename Ids, typename View>
+void writeIdList(JsonWriter &w, std::string_view key, const Ids &ids, View view)
+{
+    w.key(key);
+    w.beginArray();
+    std::size_t n = 0;
+    for (const auto &id : ids) {
+        if (n++ == kMaxListed)
+            break;
+        w.value(view(id));
+    }
+    w.endArray();
+    w.field(std::string(key) + "_total", static_cast<std::int64_t>(ids.size()));
+}
+
 struct Attempt
 {
     StrId ip;
@@ -50,6 +73,73 @@ struct Success
     std::int64_t eventId;
     StrId user;
 };
+
+// An address's sign-in attempts on disabled accounts (50057).
+struct Probe
+{
+    StrId ip;
+    std::vector<std::size_t> attempts; // indices in attempts
+    std::set<StrId> disabled;
+    std::int64_t first, last;
+};
+
+// A probing address that more than kMaxFallenFindings accounts signed in from: one low finding
+// for the probe, naming the accounts, rather than a takeover finding for each.
+Finding sharedProbeFinding(const DetectionInput &input, const Probe &p, const std::vector<Attempt> &attempts,
+                           const std::map<StrId, std::vector<const Success *>> &fallen, const std::string &ip,
+                           const std::string &suppressed, const std::set<std::string> &legacy)
+{
+    Finding f;
+    f.detector = std::string(detector_names::kPasswordSpray);
+    f.ips = {ip};
+    for (const std::size_t k : p.attempts)
+        f.evidence.push_back(attempts[k].eventId);
+    f.firstTimeMs = p.first;
+    f.lastTimeMs = p.last;
+    f.score = detect::clampScore(35);
+    f.severity = detect::severityForScore(f.score);
+    f.suppressedBy = suppressed;
+    f.fingerprint = detect::fingerprint(f.detector, "default", "", {attempts[p.attempts.front()].eventId});
+    const auto userName = [&](StrId u) { return input.users.view(u); };
+    std::string disabledText;
+    for (const StrId d : p.disabled) {
+        if (disabledText.size() > 200) {
+            disabledText += ", ...";
+            break;
+        }
+        disabledText += (disabledText.empty() ? "" : ", ") + std::string(userName(d));
+    }
+    f.summary = "Sign-in attempts on disabled account" + std::string(p.disabled.size() > 1 ? "s " : " ") + disabledText
+        + " from " + ip + " (" + detect::formatCount(static_cast<double>(p.attempts.size())) + " attempts); "
+        + detect::formatCount(static_cast<double>(fallen.size()))
+        + " other accounts signed in from the same address: a shared address (office, VPN or proxy egress) is more"
+          " likely than that many takeovers";
+
+    JsonWriter w;
+    w.beginObject();
+    w.field("kind", "disabled-account-probe");
+    w.field("ip", ip);
+    w.field("failed_attempts", static_cast<std::int64_t>(p.attempts.size()));
+    writeIdList(w, "disabled_accounts", p.disabled, userName);
+    w.key("result_codes");
+    w.beginArray();
+    w.value(static_cast<std::int64_t>(kDisabledAccount));
+    w.endArray();
+    w.key("legacy_protocols");
+    w.beginArray();
+    for (const std::string &c : legacy)
+        w.value(c);
+    w.endArray();
+    writeIdList(w, "signed_in_accounts", fallen, [&](const auto &entry) { return userName(entry.first); });
+    w.field("reach_days", static_cast<std::int64_t>(kDisabledProbeReachMs / (24LL * 3600 * 1000)));
+    w.key("shared_address");
+    w.value(true);
+    w.key("compromised_user");
+    w.null();
+    w.endObject();
+    f.details = w.take();
+    return f;
+}
 
 } // namespace
 
@@ -224,13 +314,6 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
     // account that signs in from such an address is most likely in the prober's hands (Sentinel's
     // "sign-ins from IPs that attempt sign-ins to disabled accounts"). Below the spray and brute
     // force thresholds too: a few tries are enough.
-    struct Probe
-    {
-        StrId ip;
-        std::vector<std::size_t> attempts; // indices in attempts
-        std::set<StrId> disabled;
-        std::int64_t first, last;
-    };
     std::vector<Probe> probes;
     for (std::size_t k = 0; k < attempts.size(); ++k) {
         const Attempt &a = attempts[k];
@@ -315,6 +398,9 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
         for (const auto &[u, n] : failuresPerUser)
             topFailures = std::max(topFailures, n);
 
+        const bool shared = fallen.size() > kMaxFallenFindings;
+        const auto userName = [&](StrId u) { return input.users.view(u); };
+        const auto fallenName = [&](const auto &entry) { return input.users.view(entry.first); };
         auto makeFinding = [&](StrId fallenUser) {
             Finding f;
             f.detector = std::string(detector_names::kPasswordSpray);
@@ -368,6 +454,10 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
             }
             if (fallenUser)
                 f.summary += "; then a successful sign-in of " + f.user + " from the same address";
+            if (shared)
+                f.summary += "; " + detect::formatCount(static_cast<double>(fallen.size()))
+                    + " of the targeted accounts also signed in successfully from this address: a shared address"
+                    " (office, VPN or proxy egress) is more likely than that many takeovers";
 
             JsonWriter w;
             w.beginObject();
@@ -395,16 +485,10 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
             for (const std::string &c : legacy)
                 w.value(c);
             w.endArray();
-            w.key("targets");
-            w.beginArray();
-            for (const StrId u : targets)
-                w.value(input.users.view(u));
-            w.endArray();
-            w.key("fallen_accounts");
-            w.beginArray();
-            for (const auto &[u, list] : fallen)
-                w.value(input.users.view(u));
-            w.endArray();
+            writeIdList(w, "targets", targets, userName);
+            writeIdList(w, "fallen_accounts", fallen, fallenName);
+            w.key("shared_address");
+            w.value(shared);
             w.key("compromised_user");
             if (fallenUser) {
                 w.value(input.users.view(fallenUser));
@@ -415,7 +499,7 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
             f.details = w.take();
             out.push_back(std::move(f));
         };
-        if (fallen.empty()) {
+        if (fallen.empty() || shared) {
             makeFinding(0);
         } else {
             // One finding per account that fell: each is the start of that user's takeover story.
@@ -445,6 +529,10 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
         for (const std::size_t k : p.attempts) {
             if (attempts[k].clientApp && detect::isLegacyProtocol(input.texts.view(attempts[k].clientApp)))
                 legacy.emplace(input.texts.view(attempts[k].clientApp));
+        }
+        if (fallen.size() > kMaxFallenFindings) {
+            out.push_back(sharedProbeFinding(input, p, attempts, fallen, ip, suppressed, legacy));
+            continue;
         }
         for (const auto &[user, list] : fallen) {
             Finding f;
@@ -480,11 +568,7 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
             w.field("kind", "disabled-account-probe");
             w.field("ip", ip);
             w.field("failed_attempts", static_cast<std::int64_t>(p.attempts.size()));
-            w.key("disabled_accounts");
-            w.beginArray();
-            for (const StrId d : p.disabled)
-                w.value(input.users.view(d));
-            w.endArray();
+            writeIdList(w, "disabled_accounts", p.disabled, [&](StrId d) { return input.users.view(d); });
             w.key("result_codes");
             w.beginArray();
             w.value(static_cast<std::int64_t>(kDisabledAccount));

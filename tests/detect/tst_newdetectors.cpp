@@ -132,6 +132,8 @@ private slots:
     void sprayNamesFallenAccountAndLegacyProtocols();
     void sprayCountsOneAttemptLoggedTwiceOnce();
     void sprayThresholdsAreTunable();
+    void sprayFromASharedAddressIsOneFinding();
+    void probeFromASharedAddressIsOneFinding();
     void replyPrefixes_data();
     void replyPrefixes();
     void threadHijackRisesWithHidingRuleKeywords();
@@ -396,6 +398,68 @@ void TestNewDetectors::sprayThresholdsAreTunable()
     QVERIFY(!Tuning::parse(R"({"spray_min_users":0})", &error));
     QVERIFY(!Tuning::parse(R"({"spray_window_minutes":-5})", &error));
     QVERIFY(Tuning::parse(R"({"brute_force_min_failures":5,"hijack_window_hours":48})", &error));
+}
+
+void TestNewDetectors::sprayFromASharedAddressIsOneFinding()
+{
+    // A tenant behind one office address: 150 users mistype their password within the hour,
+    // then 40 of them sign in. Not 40 takeovers (and not 40 findings each listing 150 users, which
+    // on a real tenant took the detector hours): one spray finding that says the address is
+    // likely shared and names the accounts, capped, with the totals.
+    Case c;
+    const std::string office = "198.51.100.20";
+    spray(c, "2024-03-01T10:00:00Z", 150, 50126, "Browser", office);
+    for (int i = 0; i < 40; ++i)
+        c.raw({.user = user(i), .timeMs = ms("2024-03-01T12:40:00Z") + i * kMin, .ip = office});
+    const DetectionResult r = c.run();
+    const auto sprays = findingsOf(r, "PasswordSpray");
+    QCOMPARE(sprays.size(), std::size_t(1));
+    const Finding &f = *sprays[0];
+    QCOMPARE(f.user, std::string());
+    QCOMPARE(f.severity, Severity::Medium);
+    QVERIFY(f.summary.find("40 of the targeted accounts also signed in successfully") != std::string::npos);
+    const QJsonObject d = details(f);
+    QCOMPARE(d.value(QLatin1String("shared_address")).toBool(), true);
+    QCOMPARE(d.value(QLatin1String("distinct_users")).toInt(), 150);
+    QCOMPARE(d.value(QLatin1String("targets")).toArray().size(), 100);
+    QCOMPARE(d.value(QLatin1String("targets_total")).toInt(), 150);
+    QCOMPARE(d.value(QLatin1String("fallen_accounts")).toArray().size(), 40);
+    QCOMPARE(d.value(QLatin1String("fallen_accounts_total")).toInt(), 40);
+    QCOMPARE(f.evidence.size(), std::size_t(150)); // the failures; the accounts are named in the details
+
+    // Ten accounts falling to one address is still ten takeovers.
+    Case few;
+    spray(few, "2024-03-01T10:00:00Z", 150, 50126, "Browser", office);
+    for (int i = 0; i < 10; ++i)
+        few.raw({.user = user(i), .timeMs = ms("2024-03-01T12:40:00Z") + i * kMin, .ip = office});
+    const DetectionResult fewResult = few.run();
+    const auto takeovers = findingsOf(fewResult, "PasswordSpray");
+    QCOMPARE(takeovers.size(), std::size_t(10));
+    QCOMPARE(takeovers[0]->severity, Severity::Critical);
+    QCOMPARE(details(*takeovers[0]).value(QLatin1String("shared_address")).toBool(), false);
+}
+
+void TestNewDetectors::probeFromASharedAddressIsOneFinding()
+{
+    // A former employee's phone keeps trying a disabled account from the office network, where
+    // 30 colleagues sign in every day: one low finding naming them, not 30 takeovers.
+    Case c;
+    const std::string office = "198.51.100.20";
+    c.raw({.user = "leaver@contoso.com", .timeMs = ms("2024-03-01T08:00:00Z"), .ip = office, .result = 50057});
+    for (int i = 0; i < 30; ++i)
+        c.raw({.user = user(i), .timeMs = ms("2024-03-01T09:00:00Z") + i * kMin, .ip = office});
+    const DetectionResult r = c.run();
+    const auto probes = findingsOf(r, "PasswordSpray");
+    QCOMPARE(probes.size(), std::size_t(1));
+    const Finding &f = *probes[0];
+    QCOMPARE(f.user, std::string());
+    QCOMPARE(f.severity, Severity::Low);
+    QVERIFY(f.summary.find("30 other accounts signed in from the same address") != std::string::npos);
+    const QJsonObject d = details(f);
+    QCOMPARE(d.value(QLatin1String("kind")).toString(), QStringLiteral("disabled-account-probe"));
+    QCOMPARE(d.value(QLatin1String("disabled_accounts")).toArray().first().toString(), QStringLiteral("leaver@contoso.com"));
+    QCOMPARE(d.value(QLatin1String("signed_in_accounts_total")).toInt(), 30);
+    QCOMPARE(f.evidence.size(), std::size_t(1));
 }
 
 void TestNewDetectors::replyPrefixes_data()
