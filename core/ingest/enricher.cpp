@@ -25,13 +25,23 @@ bool Enricher::validCoordinates(double latitude, double longitude)
 
 const GeoInfo &Enricher::lookup(const std::string &ip)
 {
-    if (m_cache.empty())
+    if (m_cache.empty()) {
         m_cache.resize(kCacheSlots);
-    CacheSlot &slot = m_cache[std::hash<std::string>{}(ip) & (kCacheSlots - 1)];
-    if (slot.ip != ip) {
-        slot.info = m_geo ? m_geo->lookup(ip) : GeoInfo{};
-        slot.ip = ip;
+        m_recent.assign(kCacheSlots / 2, 0);
     }
+    const std::size_t set = std::hash<std::string>{}(ip) & (kCacheSlots / 2 - 1);
+    for (std::uint8_t way = 0; way < 2; ++way) {
+        CacheSlot &slot = m_cache[2 * set + way];
+        if (slot.ip == ip) {
+            m_recent[set] = way;
+            return slot.info;
+        }
+    }
+    const std::uint8_t way = m_recent[set] ^ 1; // the one used less recently
+    CacheSlot &slot = m_cache[2 * set + way];
+    slot.info = m_geo ? m_geo->lookup(ip) : GeoInfo{};
+    slot.ip = ip;
+    m_recent[set] = way;
     return slot.info;
 }
 

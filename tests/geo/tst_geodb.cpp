@@ -8,6 +8,7 @@
 #include "geo/asntable.h"
 #include "geo/countries.h"
 #include "geo/geodb.h"
+#include "ingest/enricher.h"
 #include "util/ipaddr.h"
 
 #include <QDir>
@@ -15,6 +16,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -835,6 +837,50 @@ private slots:
             th.join();
         for (int m : mismatches)
             QCOMPARE(m, 0);
+    }
+
+    void enricherGivesEveryAddressItsOwnAnswer()
+    {
+        // The import's enricher keeps recent answers in a fixed cache. 100,000 addresses, each in
+        // its own /24 with its own ASN, are more than the cache holds, so slots are shared and
+        // answers evicted; enriched in three orders, every event must still get its own network.
+        constexpr int kRanges = 100000;
+        const auto address = [](int i, int host) {
+            const std::uint32_t a = (11u << 24) + std::uint32_t(i) * 256 + std::uint32_t(host);
+            return std::to_string(a >> 24) + '.' + std::to_string((a >> 16) & 255) + '.'
+                + std::to_string((a >> 8) & 255) + '.' + std::to_string(a & 255);
+        };
+        QByteArray csv;
+        for (int i = 0; i < kRanges; ++i)
+            csv += QByteArray::fromStdString(address(i, 0) + ',' + address(i, 255) + ',' + std::to_string(100000 + i)
+                                             + ",Network " + std::to_string(i) + '\n');
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QVERIFY(writeText(dir.filePath(QStringLiteral("asn-ipv4.csv")), csv));
+        GeoPaths paths;
+        paths.asnCsvV4 = dir.filePath(QStringLiteral("asn-ipv4.csv")).toStdString();
+        GeoDb db;
+        QVERIFY(db.open(paths));
+        Enricher enricher(&db);
+        std::vector<int> order(kRanges);
+        for (int i = 0; i < kRanges; ++i)
+            order[std::size_t(i)] = i;
+        std::mt19937 random(7);
+        int wrong = 0;
+        for (int pass = 0; pass < 3; ++pass) {
+            if (pass == 1)
+                std::reverse(order.begin(), order.end());
+            if (pass == 2)
+                std::shuffle(order.begin(), order.end(), random);
+            for (const int i : order) {
+                Event e;
+                e.ip = address(i, 1 + pass);
+                enricher.enrich(e);
+                if (e.asn != std::uint32_t(100000 + i) || e.asOrg != "Network " + std::to_string(i))
+                    ++wrong;
+            }
+        }
+        QCOMPARE(wrong, 0);
     }
 };
 
