@@ -83,6 +83,42 @@ struct Probe
     std::int64_t first, last;
 };
 
+// "Sign-in attempts on disabled account(s) A, B from IP (n attempts)", the list cut short.
+std::string probeSummary(const DetectionInput &input, const Probe &p, const std::string &ip)
+{
+    std::string names;
+    for (const StrId d : p.disabled) {
+        if (names.size() > 200) {
+            names += ", ...";
+            break;
+        }
+        names += (names.empty() ? "" : ", ") + std::string(input.users.view(d));
+    }
+    return "Sign-in attempts on disabled account" + std::string(p.disabled.size() > 1 ? "s " : " ") + names + " from "
+        + ip + " (" + detect::formatCount(static_cast<double>(p.attempts.size())) + " attempts)";
+}
+
+// The details every disabled-account probe finding starts with; the caller adds the rest and
+// closes the object.
+void beginProbeDetails(JsonWriter &w, const DetectionInput &input, const Probe &p, const std::string &ip,
+                       const std::set<std::string> &legacy)
+{
+    w.beginObject();
+    w.field("kind", "disabled-account-probe");
+    w.field("ip", ip);
+    w.field("failed_attempts", static_cast<std::int64_t>(p.attempts.size()));
+    writeIdList(w, "disabled_accounts", p.disabled, [&](StrId d) { return input.users.view(d); });
+    w.key("result_codes");
+    w.beginArray();
+    w.value(static_cast<std::int64_t>(kDisabledAccount));
+    w.endArray();
+    w.key("legacy_protocols");
+    w.beginArray();
+    for (const std::string &c : legacy)
+        w.value(c);
+    w.endArray();
+}
+
 // A probing address that more than kMaxFallenFindings accounts signed in from: one low finding
 // for the probe, naming the accounts, rather than a takeover finding for each.
 Finding sharedProbeFinding(const DetectionInput &input, const Probe &p, const std::vector<Attempt> &attempts,
@@ -100,37 +136,13 @@ Finding sharedProbeFinding(const DetectionInput &input, const Probe &p, const st
     f.severity = detect::severityForScore(f.score);
     f.suppressedBy = suppressed;
     f.fingerprint = detect::fingerprint(f.detector, "default", "", {attempts[p.attempts.front()].eventId});
-    const auto userName = [&](StrId u) { return input.users.view(u); };
-    std::string disabledText;
-    for (const StrId d : p.disabled) {
-        if (disabledText.size() > 200) {
-            disabledText += ", ...";
-            break;
-        }
-        disabledText += (disabledText.empty() ? "" : ", ") + std::string(userName(d));
-    }
-    f.summary = "Sign-in attempts on disabled account" + std::string(p.disabled.size() > 1 ? "s " : " ") + disabledText
-        + " from " + ip + " (" + detect::formatCount(static_cast<double>(p.attempts.size())) + " attempts); "
-        + detect::formatCount(static_cast<double>(fallen.size()))
+    f.summary = probeSummary(input, p, ip) + "; " + detect::formatCount(static_cast<double>(fallen.size()))
         + " other accounts signed in from the same address: a shared address (office, VPN or proxy egress) is more"
           " likely than that many takeovers";
 
     JsonWriter w;
-    w.beginObject();
-    w.field("kind", "disabled-account-probe");
-    w.field("ip", ip);
-    w.field("failed_attempts", static_cast<std::int64_t>(p.attempts.size()));
-    writeIdList(w, "disabled_accounts", p.disabled, userName);
-    w.key("result_codes");
-    w.beginArray();
-    w.value(static_cast<std::int64_t>(kDisabledAccount));
-    w.endArray();
-    w.key("legacy_protocols");
-    w.beginArray();
-    for (const std::string &c : legacy)
-        w.value(c);
-    w.endArray();
-    writeIdList(w, "signed_in_accounts", fallen, [&](const auto &entry) { return userName(entry.first); });
+    beginProbeDetails(w, input, p, ip, legacy);
+    writeIdList(w, "signed_in_accounts", fallen, [&](const auto &entry) { return input.users.view(entry.first); });
     w.field("reach_days", static_cast<std::int64_t>(kDisabledProbeReachMs / (24LL * 3600 * 1000)));
     w.key("shared_address");
     w.value(true);
@@ -555,29 +567,11 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
             f.suppressedBy = suppressed;
             f.fingerprint = detect::fingerprint(f.detector, "default", f.user, {attempts[p.attempts.front()].eventId});
 
-            std::string disabledText;
-            for (const StrId d : p.disabled)
-                disabledText += (disabledText.empty() ? "" : ", ") + std::string(input.users.view(d));
-            f.summary = "Sign-in attempts on disabled account" + std::string(p.disabled.size() > 1 ? "s " : " ") + disabledText
-                + " from " + ip + " (" + detect::formatCount(static_cast<double>(p.attempts.size())) + " attempts), and "
-                + detect::formatCount(static_cast<double>(list.size())) + " successful sign-in"
-                + (list.size() > 1 ? "s" : "") + " of " + f.user + " from the same address";
+            f.summary = probeSummary(input, p, ip) + ", and " + detect::formatCount(static_cast<double>(list.size()))
+                + " successful sign-in" + (list.size() > 1 ? "s" : "") + " of " + f.user + " from the same address";
 
             JsonWriter w;
-            w.beginObject();
-            w.field("kind", "disabled-account-probe");
-            w.field("ip", ip);
-            w.field("failed_attempts", static_cast<std::int64_t>(p.attempts.size()));
-            writeIdList(w, "disabled_accounts", p.disabled, [&](StrId d) { return input.users.view(d); });
-            w.key("result_codes");
-            w.beginArray();
-            w.value(static_cast<std::int64_t>(kDisabledAccount));
-            w.endArray();
-            w.key("legacy_protocols");
-            w.beginArray();
-            for (const std::string &c : legacy)
-                w.value(c);
-            w.endArray();
+            beginProbeDetails(w, input, p, ip, legacy);
             w.field("successful_sign_ins", static_cast<std::int64_t>(list.size()));
             w.field("first_success", formatIso(list.front()->timeMs));
             w.field("reach_days", static_cast<std::int64_t>(kDisabledProbeReachMs / (24LL * 3600 * 1000)));
