@@ -83,6 +83,15 @@ struct Probe
     std::int64_t first, last;
 };
 
+void writeTexts(JsonWriter &w, std::string_view key, const std::set<std::string> &texts)
+{
+    w.key(key);
+    w.beginArray();
+    for (const std::string &t : texts)
+        w.value(t);
+    w.endArray();
+}
+
 // "Sign-in attempts on disabled account(s) A, B from IP (n attempts)", the list cut short.
 std::string probeSummary(const DetectionInput &input, const Probe &p, const std::string &ip)
 {
@@ -112,11 +121,7 @@ void beginProbeDetails(JsonWriter &w, const DetectionInput &input, const Probe &
     w.beginArray();
     w.value(static_cast<std::int64_t>(kDisabledAccount));
     w.endArray();
-    w.key("legacy_protocols");
-    w.beginArray();
-    for (const std::string &c : legacy)
-        w.value(c);
-    w.endArray();
+    writeTexts(w, "legacy_protocols", legacy);
 }
 
 // A probing address that more than kMaxFallenFindings accounts signed in from: one low finding
@@ -487,16 +492,8 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
             for (const std::int32_t c : codes)
                 w.value(static_cast<std::int64_t>(c));
             w.endArray();
-            w.key("client_apps");
-            w.beginArray();
-            for (const std::string &c : clients)
-                w.value(c);
-            w.endArray();
-            w.key("legacy_protocols");
-            w.beginArray();
-            for (const std::string &c : legacy)
-                w.value(c);
-            w.endArray();
+            writeTexts(w, "client_apps", clients);
+            writeTexts(w, "legacy_protocols", legacy);
             writeIdList(w, "targets", targets, userName);
             writeIdList(w, "fallen_accounts", fallen, fallenName);
             w.key("shared_address");
