@@ -25,9 +25,9 @@
 #
 # Environment: BENCH_DIR (default /tmp/mailpivot-bench), BENCH_SEED (default 20230920), BENCH_CPU
 # (default 0), BENCH_RUNS (rounds of every run, default 1; with more, the table shows each run's
-# median round by CPU time: use an odd number), BENCH_SKIP_PYTHON=1, BENCH_SKIP_NOGEO=1, BENCH_KEEP=1 (keep the cases),
-# MAILPIVOT_BUILD (build dir, default <repo>/build-bench), MAILPIVOT_BIN (a mailpivot to time
-# instead of the one built here).
+# median round by CPU time: use an odd number), BENCH_SKIP_PYTHON=1, BENCH_SKIP_NOGEO=1,
+# BENCH_KEEP=1 (keep the cases), MAILPIVOT_BUILD (build dir, default <repo>/build-bench),
+# MAILPIVOT_BIN (a mailpivot to time instead of the one built here).
 #
 # Needs /usr/bin/time (GNU time: `apt-get install time`; installed here when missing and running
 # as root), taskset (util-linux) and python3.
