@@ -54,6 +54,7 @@ private slots:
     void ruleFindingNamesTargetsAndHiding();
     void externalIsJudgedAgainstTenantDomains();
     void bulkCountsRecipientsFromMessageTrace();
+    void bulkBurstsHoursApartAreSeparateFindings();
     void findingsAreInStableOrder();
     void takeoverThroughTheRealReaders();
 };
@@ -446,6 +447,30 @@ void TestDetectors::takeoverThroughTheRealReaders()
     QCOMPARE(findingsOf(seed, "InboxRuleManipulation", kAlice).size(), std::size_t(1));
     QCOMPARE(findingsOf(seed, "ImpossibleTravel", kAlice).size(), std::size_t(0));
     QCOMPARE(findingsOf(seed, "BulkEmailSending", kAlice).size(), std::size_t(0));
+}
+
+void TestDetectors::bulkBurstsHoursApartAreSeparateFindings()
+{
+    // Three bursts of 60 sends, two hours apart: three findings, not one. The first comes from
+    // the office Alice signed in from before, the second from a new address, the third from that
+    // address again (by then seen, during the second burst).
+    DetectCase c;
+    c.signIn({.user = kAlice, .time = "2024-02-28T09:00:00Z", .ip = "203.0.113.66"});
+    c.sends(kAlice, "2024-03-01T10:00:00Z", 60, 30, "203.0.113.66");
+    c.sends(kAlice, "2024-03-01T12:00:00Z", 60, 30, "198.51.100.99");
+    c.sends(kAlice, "2024-03-01T14:00:00Z", 60, 30, "198.51.100.99");
+    const DetectionResult r = c.detect();
+    auto found = findingsOf(r, "BulkEmailSending");
+    QCOMPARE(found.size(), std::size_t(3));
+    for (const Finding *f : found) {
+        QCOMPARE(details(*f).value(QStringLiteral("sends")).toInt(), 60);
+        QVERIFY2(QString::fromStdString(f->summary).contains(QStringLiteral("sent 60 messages")), f->summary.c_str());
+    }
+    std::sort(found.begin(), found.end(), [](const Finding *a, const Finding *b) { return a->firstTimeMs < b->firstTimeMs; });
+    QCOMPARE(details(*found[0]).value(QStringLiteral("new_ips")).toArray().size(), 0);
+    QCOMPARE(details(*found[1]).value(QStringLiteral("new_ips")).toArray(), QJsonArray{QStringLiteral("198.51.100.99")});
+    QCOMPARE(details(*found[2]).value(QStringLiteral("new_ips")).toArray().size(), 0);
+    QVERIFY(found[1]->score > found[2]->score); // sending from where the account never was
 }
 
 QTEST_GUILESS_MAIN(TestDetectors)
