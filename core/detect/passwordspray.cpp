@@ -414,8 +414,9 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
     // what phones behind an office or carrier NAT do when they retry a stale password, not that
     // many attacks: one finding for the address and day names the accounts most tried, with the
     // totals. By day rather than over the whole case: an attacker's brute force on a quieter day
-    // from the same address still gets its own finding, and the output stays bounded (at most
-    // kMaxFallenFindings + 1 findings an address a day) instead of one finding per burst.
+    // from the same address still gets its own finding, and the output stays bounded (brute-force
+    // findings for at most kMaxFallenFindings accounts an address a day, else one) instead of one
+    // finding per burst.
     constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
     const auto dayOf = [](std::int64_t t) { return t >= 0 ? t / kDayMs : (t - kDayMs + 1) / kDayMs; };
     std::map<std::pair<StrId, std::int64_t>, std::set<StrId>> bruteUsersPerDay;
