@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace mp {
@@ -33,6 +34,9 @@ void detectBulkEmailSending(const DetectionInput &input, const Tuning &tuning, s
     const std::size_t threshold = static_cast<std::size_t>(std::max(1, tuning.bulkSendThreshold));
     std::vector<Send> sends;
     std::unordered_set<StrId> seenMessages;
+    // When the user was first seen at each address (sign-ins and audit records), filled once for
+    // a user with a burst: a burst's address is new when the user was not there before it.
+    std::unordered_map<StrId, std::int64_t> firstSeen;
     for (StrId user = 1; user < input.users.size(); ++user) {
         if (input.cancelled())
             return;
@@ -61,6 +65,24 @@ void detectBulkEmailSending(const DetectionInput &input, const Tuning &tuning, s
         if (sends.size() < threshold)
             continue;
 
+        firstSeen.clear();
+        bool firstSeenFilled = false;
+        const auto seenBefore = [&](StrId ip, std::int64_t timeMs) {
+            if (!firstSeenFilled) {
+                // Rows are in time order: the first row at an address is the earliest.
+                for (const std::uint32_t i : input.signInsByUser.of(user))
+                    firstSeen.try_emplace(input.signIns[i].ip, input.signIns[i].timeMs);
+                for (const std::uint32_t i : input.auditsByUser.of(user)) {
+                    const auto [it, added] = firstSeen.try_emplace(input.audits[i].ip, input.audits[i].timeMs);
+                    if (!added)
+                        it->second = std::min(it->second, input.audits[i].timeMs);
+                }
+                firstSeenFilled = true;
+            }
+            const auto it = firstSeen.find(ip);
+            return it != firstSeen.end() && it->second < timeMs;
+        };
+
         // Bursts: maximal runs of sends each of which lies in some window holding >= threshold.
         std::size_t runBegin = SIZE_MAX, runEnd = 0, maxInWindow = 0;
         auto flush = [&] {
@@ -86,21 +108,7 @@ void detectBulkEmailSending(const DetectionInput &input, const Tuning &tuning, s
             // account never was is what a takeover looks like.
             std::vector<std::string> newIps;
             for (const std::string &ip : f.ips) {
-                const StrId id = input.ips.find(ip);
-                bool seenBefore = false;
-                for (const std::uint32_t i : input.signInsByUser.of(user)) {
-                    const SignInRow &r = input.signIns[i];
-                    if (r.timeMs >= f.firstTimeMs)
-                        break;
-                    seenBefore = seenBefore || r.ip == id;
-                }
-                for (const std::uint32_t i : input.auditsByUser.of(user)) {
-                    const AuditRow &r = input.audits[i];
-                    if (seenBefore || r.timeMs >= f.firstTimeMs)
-                        break;
-                    seenBefore = r.ip == id;
-                }
-                if (!seenBefore)
+                if (!seenBefore(input.ips.find(ip), f.firstTimeMs))
                     newIps.push_back(ip);
             }
             // Only meaningful when the account has a past in the case to compare with.
@@ -190,7 +198,8 @@ void detectBulkEmailSending(const DetectionInput &input, const Tuning &tuning, s
             const std::size_t inWindow = j - i;
             if (inWindow < threshold)
                 continue;
-            if (runBegin != SIZE_MAX && i > runEnd)
+            // runEnd is one past the run's last send: a window starting there starts a new burst.
+            if (runBegin != SIZE_MAX && i >= runEnd)
                 flush();
             if (runBegin == SIZE_MAX)
                 runBegin = i;

@@ -568,6 +568,10 @@ void DetectionInput::applyTuning(const Tuning &tuning)
             acting[r.user] = 1;
     }
     for (const AuditRow &r : audits) {
+        // UserLoginFailed is an Azure AD record too, but credential stuffing logs one for every
+        // name tried, at any domain.
+        if (textHas(r.operation, LoginFailedOperation))
+            continue;
         const std::string_view workload = texts.view(r.workload);
         if (workload.empty() || iequals(workload, "Exchange") || iequals(workload, "AzureActiveDirectory"))
             acting[r.user] = 1;
@@ -584,6 +588,7 @@ void DetectionInput::applyTuning(const Tuning &tuning)
     std::sort(domains.begin(), domains.end());
     domains.erase(std::unique(domains.begin(), domains.end()), domains.end());
     m_tenantDomains = std::move(domains);
+    m_tenantDomainSet = std::unordered_set<std::string>(m_tenantDomains.begin(), m_tenantDomains.end());
 }
 
 bool DetectionInput::isExternalAddress(std::string_view address) const
@@ -591,14 +596,19 @@ bool DetectionInput::isExternalAddress(std::string_view address) const
     const std::size_t at = address.rfind('@');
     if (at == std::string_view::npos)
         return false;
-    const std::string_view domain = address.substr(at + 1);
-    if (domain.empty())
+    if (at + 1 == address.size())
         return false;
-    for (const std::string &d : m_tenantDomains) {
-        if (iequals(domain, d))
+    if (m_tenantDomainSet.empty())
+        return true;
+    // The domain, then each parent domain (a subdomain of a tenant domain is inside).
+    const std::string domain = toLowerAscii(address.substr(at + 1));
+    for (std::size_t from = 0; from < domain.size();) {
+        if (m_tenantDomainSet.count(domain.substr(from)))
             return false;
-        if (domain.size() > d.size() && domain[domain.size() - d.size() - 1] == '.' && endsWithI(domain, d))
-            return false;
+        const std::size_t dot = domain.find('.', from);
+        if (dot == std::string::npos)
+            break;
+        from = dot + 1;
     }
     return true;
 }

@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace mp {
@@ -170,7 +171,7 @@ public:
     // tuning's tenant_domains. Sorted.
     const std::vector<std::string> &tenantDomains() const { return m_tenantDomains; }
     // An address outside the tenant's domains (subdomains count as inside). Text without '@'
-    // (a directory name) is not external.
+    // (a directory name) is not external. A hash lookup of the domain and each parent domain.
     bool isExternalAddress(std::string_view address) const;
 
     const std::atomic_bool *cancel = nullptr; // for detectors with long loops
@@ -184,6 +185,7 @@ private:
     std::vector<std::uint8_t> m_repeatedKeys; // by others id
     std::vector<int> m_trustedOfIp;
     std::vector<std::string> m_tenantDomains;
+    std::unordered_set<std::string> m_tenantDomainSet;
 };
 
 } // namespace mp

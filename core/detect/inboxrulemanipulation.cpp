@@ -10,6 +10,9 @@ namespace mp {
 
 namespace {
 
+// Tenant domains listed in a rule finding's details; the total is always given.
+constexpr std::size_t kMaxTenantDomainsListed = 20;
+
 bool isRuleCreation(std::string_view operation)
 {
     return iequals(operation, "New-InboxRule") || iequals(operation, "Set-InboxRule")
@@ -117,11 +120,15 @@ void detectInboxRuleManipulation(const DetectionInput &input, const Tuning &tuni
         for (const std::string &r : a.reasons)
             w.value(r);
         w.endArray();
+        // The domains that made a target internal, cut short: a tenant can have thousands, and
+        // every rule finding would carry them all.
         w.key("tenant_domains");
         w.beginArray();
-        for (const std::string &d : input.tenantDomains())
-            w.value(d);
+        const std::vector<std::string> &domains = input.tenantDomains();
+        for (std::size_t i = 0; i < domains.size() && i < kMaxTenantDomainsListed; ++i)
+            w.value(domains[i]);
         w.endArray();
+        w.field("tenant_domains_total", static_cast<std::int64_t>(domains.size()));
         w.endObject();
         f.details = w.take();
         out.push_back(std::move(f));

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -82,6 +83,44 @@ struct Probe
     std::set<StrId> disabled;
     std::int64_t first, last;
 };
+
+// Attempts of one address are sorted by minute (timeMs / 60000), then sign-in before audit, then
+// time: within a minute the times are not in order. The first index in [from, end) at or past
+// which a walk from `from` stops on `stop(timeMs)`: every earlier minute is skipped by binary
+// search, the boundary minute is walked.
+template<typename Stop>
+std::size_t walkTo(const std::vector<Attempt> &attempts, std::size_t from, std::size_t end, std::int64_t t, Stop stop)
+{
+    const std::int64_t minute = t / 60000;
+    std::size_t k = static_cast<std::size_t>(
+        std::partition_point(attempts.begin() + static_cast<std::ptrdiff_t>(from),
+                             attempts.begin() + static_cast<std::ptrdiff_t>(end),
+                             [&](const Attempt &a) { return a.timeMs / 60000 < minute; })
+        - attempts.begin());
+    while (k < end && !stop(attempts[k].timeMs))
+        ++k;
+    return k;
+}
+
+// The attempts of [group, end) from one minute before t0 to one minute after t1, as a walk
+// from the group's start would find them.
+std::pair<std::size_t, std::size_t> burstRange(const std::vector<Attempt> &attempts, std::size_t group,
+                                               std::size_t end, std::int64_t t0, std::int64_t t1)
+{
+    const std::int64_t from = t0 - 60000, to = t1 + 60000;
+    const std::size_t lo = walkTo(attempts, group, end, from, [&](std::int64_t t) { return t >= from; });
+    const std::size_t hi = walkTo(attempts, lo, end, to, [&](std::int64_t t) { return t > to; });
+    return {lo, hi};
+}
+
+using SuccessSpan = std::pair<const Success *, const Success *>;
+
+// The successes of `span` (sorted by time) from `first` to `last`, both included.
+SuccessSpan successesBetween(SuccessSpan span, std::int64_t first, std::int64_t last)
+{
+    const Success *lo = std::partition_point(span.first, span.second, [&](const Success &s) { return s.timeMs < first; });
+    return {lo, std::partition_point(lo, span.second, [&](const Success &s) { return s.timeMs <= last; })};
+}
 
 void writeTexts(JsonWriter &w, std::string_view key, const std::set<std::string> &texts)
 {
@@ -201,6 +240,7 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
         StrId user;
         std::size_t maxUsersInWindow = 0;
         std::size_t maxFailuresInWindow = 0;
+        std::int64_t firstMs = 0; // the first counted failure
     };
     std::vector<Burst> bursts;
     std::vector<std::size_t> counted;
@@ -264,14 +304,8 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
         // The bursts' attempt ranges: the whole IP group, trimmed to the burst's time.
         for (std::size_t bi = bursts.size() - sprayTimes.size(); bi < bursts.size(); ++bi) {
             const auto [t0, t1] = sprayTimes[bi - (bursts.size() - sprayTimes.size())];
-            std::size_t b = g, en = g;
-            while (b < e && attempts[b].timeMs < t0 - 60000)
-                ++b;
-            en = b;
-            while (en < e && attempts[en].timeMs <= t1 + 60000)
-                ++en;
-            bursts[bi].begin = b;
-            bursts[bi].end = en;
+            std::tie(bursts[bi].begin, bursts[bi].end) = burstRange(attempts, g, e, t0, t1);
+            bursts[bi].firstMs = t0;
         }
 
         // Brute force: many failures on one user from this IP, outside the spray bursts.
@@ -293,14 +327,8 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
                     Burst b{attempts[g].ip, 0, 0, false, user, 1, bMax};
                     // Keep only this user's attempts: a range of indices is not enough, so the
                     // burst records its bounds by time and the finding filters by user.
-                    std::size_t lo = g, hi = g;
-                    while (lo < e && attempts[lo].timeMs < t0 - 60000)
-                        ++lo;
-                    hi = lo;
-                    while (hi < e && attempts[hi].timeMs <= t1 + 60000)
-                        ++hi;
-                    b.begin = lo;
-                    b.end = hi;
+                    std::tie(b.begin, b.end) = burstRange(attempts, g, e, t0, t1);
+                    b.firstMs = t0;
                     bursts.push_back(b);
                 }
                 bBegin = SIZE_MAX;
@@ -359,6 +387,58 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
                 it->second.push_back({r.timeMs, r.eventId, r.user});
         }
     }
+    // Each address's successes by time, and again by user then time: a burst looks only at its
+    // window (a brute force only at its user's), not at every success of a busy NAT address.
+    std::unordered_map<StrId, std::vector<Success>> successesByUser;
+    for (auto &[ip, list] : successes) {
+        std::sort(list.begin(), list.end(), [](const Success &a, const Success &b) {
+            return a.timeMs != b.timeMs ? a.timeMs < b.timeMs : a.eventId < b.eventId;
+        });
+        std::vector<Success> &byUser = successesByUser[ip];
+        byUser = list;
+        std::stable_sort(byUser.begin(), byUser.end(), [](const Success &a, const Success &b) { return a.user < b.user; });
+    }
+    const auto allSuccesses = [&](StrId ip) {
+        const std::vector<Success> &list = successes[ip];
+        return SuccessSpan{list.data(), list.data() + list.size()};
+    };
+    const auto userSuccesses = [&](StrId ip, StrId user) {
+        const std::vector<Success> &list = successesByUser[ip];
+        const Success *lo = std::partition_point(list.data(), list.data() + list.size(),
+                                                 [&](const Success &s) { return s.user < user; });
+        return SuccessSpan{lo, std::partition_point(lo, list.data() + list.size(),
+                                                    [&](const Success &s) { return s.user <= user; })};
+    };
+
+    // Brute force from one address against more than kMaxFallenFindings accounts in one UTC day is
+    // what phones behind an office or carrier NAT do when they retry a stale password, not that
+    // many attacks: one finding for the address and day names the accounts most tried, with the
+    // totals. By day rather than over the whole case: an attacker's brute force on a quieter day
+    // from the same address still gets its own finding, and the output stays bounded (brute-force
+    // findings for at most kMaxFallenFindings accounts an address a day, else one) instead of one
+    // finding per burst.
+    constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
+    const auto dayOf = [](std::int64_t t) { return t >= 0 ? t / kDayMs : (t - kDayMs + 1) / kDayMs; };
+    std::map<std::pair<StrId, std::int64_t>, std::set<StrId>> bruteUsersPerDay;
+    for (const Burst &b : bursts) {
+        if (!b.spray)
+            bruteUsersPerDay[{b.ip, dayOf(b.firstMs)}].insert(b.user);
+    }
+    struct SharedBrute
+    {
+        struct Target
+        {
+            std::size_t failures = 0, bursts = 0;
+        };
+        std::map<StrId, Target> targets;
+        std::set<StrId> fallen;
+        std::vector<std::pair<std::int64_t, std::int64_t>> evidence; // time, id
+        std::set<std::int32_t> codes;
+        std::set<std::string> legacy, clients;
+        std::size_t counted = 0, logged = 0;
+        std::string suppressed;
+    };
+    std::map<std::pair<StrId, std::int64_t>, SharedBrute> sharedBrutes;
 
     std::set<std::pair<StrId, StrId>> reported; // (ip, user) named as fallen by a burst
     for (const Burst &b : bursts) {
@@ -397,20 +477,37 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
         // Accounts that signed in from the same IP after the first failure, up to one window
         // after the last: the guess that worked.
         std::map<StrId, std::vector<const Success *>> fallen;
-        for (const Success &s : successes[b.ip]) {
-            if (s.timeMs < first || s.timeMs > last + windowMs)
+        const auto [sBegin, sEnd] = successesBetween(b.spray ? allSuccesses(b.ip) : userSuccesses(b.ip, b.user), first,
+                                                     last + windowMs);
+        for (const Success *s = sBegin; s != sEnd; ++s) {
+            if (b.spray && !targets.count(s->user))
                 continue;
-            if (!b.spray && s.user != b.user)
-                continue;
-            if (b.spray && !targets.count(s.user))
-                continue;
-            fallen[s.user].push_back(&s);
+            fallen[s->user].push_back(s);
         }
         const std::string suppressed = [&]() -> std::string {
             if (const int t = input.trustedNetworkOf(b.ip); t >= 0)
                 return "trusted_networks: " + tuning.trustedNetworks[static_cast<std::size_t>(t)].text;
             return {};
         }();
+        if (!b.spray) {
+            const std::pair<StrId, std::int64_t> key{b.ip, dayOf(b.firstMs)};
+            if (bruteUsersPerDay[key].size() > kMaxFallenFindings) {
+                SharedBrute &sb = sharedBrutes[key];
+                SharedBrute::Target &t = sb.targets[b.user];
+                t.failures += countedAttempts;
+                ++t.bursts;
+                if (!fallen.empty())
+                    sb.fallen.insert(b.user);
+                sb.evidence.insert(sb.evidence.end(), evidence.begin(), evidence.end());
+                sb.codes.insert(codes.begin(), codes.end());
+                sb.legacy.insert(legacy.begin(), legacy.end());
+                sb.clients.insert(clients.begin(), clients.end());
+                sb.counted += countedAttempts;
+                sb.logged += logged;
+                sb.suppressed = suppressed;
+                continue;
+            }
+        }
         std::size_t topFailures = 0;
         for (const auto &[u, n] : failuresPerUser)
             topFailures = std::max(topFailures, n);
@@ -519,14 +616,85 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
         }
     }
 
+    for (auto &[key, sb] : sharedBrutes) {
+        const std::string ip(input.ips.view(key.first));
+        std::sort(sb.evidence.begin(), sb.evidence.end());
+        sb.evidence.erase(std::unique(sb.evidence.begin(), sb.evidence.end()), sb.evidence.end());
+        // The accounts most tried first.
+        std::vector<std::pair<StrId, SharedBrute::Target>> top(sb.targets.begin(), sb.targets.end());
+        std::stable_sort(top.begin(), top.end(),
+                         [](const auto &a, const auto &b) { return a.second.failures > b.second.failures; });
+        Finding f;
+        f.detector = std::string(detector_names::kPasswordSpray);
+        f.ips = {ip};
+        for (const auto &[t, id] : sb.evidence)
+            f.evidence.push_back(id);
+        f.firstTimeMs = sb.evidence.front().first;
+        f.lastTimeMs = sb.evidence.back().first;
+        f.score = detect::clampScore(40 + (sb.legacy.empty() ? 0 : 5));
+        f.severity = detect::severityForScore(f.score);
+        f.suppressedBy = sb.suppressed;
+        f.fingerprint = detect::fingerprint(f.detector, "default", "", {sb.evidence.front().second});
+        const std::string day = formatIso(key.second * kDayMs).substr(0, 10);
+        std::string most;
+        for (std::size_t i = 0; i < top.size() && i < 5; ++i)
+            most += (i ? ", " : "") + std::string(input.users.view(top[i].first)) + " ("
+                + detect::formatCount(static_cast<double>(top[i].second.failures)) + ")";
+        f.summary = "Brute force from " + ip + " against " + detect::formatCount(static_cast<double>(top.size()))
+            + " accounts on " + day + ": " + detect::formatCount(static_cast<double>(sb.counted))
+            + " failed sign-ins, most on " + most + (top.size() > 5 ? ", ..." : "");
+        if (!sb.fallen.empty())
+            f.summary += "; " + detect::formatCount(static_cast<double>(sb.fallen.size()))
+                + " of them then signed in successfully from this address";
+        f.summary += "; a shared address (office, VPN or proxy egress) whose devices retry stale passwords is more"
+                     " likely than that many attacks";
+
+        JsonWriter w;
+        w.beginObject();
+        w.field("kind", "brute-force-shared-address");
+        w.field("ip", ip);
+        w.field("day", day);
+        w.field("failed_attempts", static_cast<std::int64_t>(sb.counted));
+        w.field("failure_records", static_cast<std::int64_t>(sb.logged));
+        w.field("distinct_users", static_cast<std::int64_t>(top.size()));
+        w.field("window_minutes", tuning.sprayWindowMinutes);
+        w.field("threshold", static_cast<std::int64_t>(minFailures));
+        w.key("result_codes");
+        w.beginArray();
+        for (const std::int32_t c : sb.codes)
+            w.value(static_cast<std::int64_t>(c));
+        w.endArray();
+        writeTexts(w, "client_apps", sb.clients);
+        writeTexts(w, "legacy_protocols", sb.legacy);
+        w.key("top_targets");
+        w.beginArray();
+        for (std::size_t i = 0; i < top.size() && i < kMaxListed; ++i) {
+            w.beginObject();
+            w.field("user", input.users.view(top[i].first));
+            w.field("failed_attempts", static_cast<std::int64_t>(top[i].second.failures));
+            w.field("bursts", static_cast<std::int64_t>(top[i].second.bursts));
+            w.endObject();
+        }
+        w.endArray();
+        w.field("top_targets_total", static_cast<std::int64_t>(top.size()));
+        writeIdList(w, "fallen_accounts", sb.fallen, [&](StrId u) { return input.users.view(u); });
+        w.key("shared_address");
+        w.value(true);
+        w.key("compromised_user");
+        w.null();
+        w.endObject();
+        f.details = w.take();
+        out.push_back(std::move(f));
+    }
+
     for (const Probe &p : probes) {
         std::map<StrId, std::vector<const Success *>> fallen;
-        for (const Success &s : successes[p.ip]) {
-            if (p.disabled.count(s.user) || reported.count({p.ip, s.user}))
+        const auto [sBegin, sEnd] = successesBetween(allSuccesses(p.ip), p.first - kDisabledProbeReachMs,
+                                                     p.last + kDisabledProbeReachMs);
+        for (const Success *s = sBegin; s != sEnd; ++s) {
+            if (p.disabled.count(s->user) || reported.count({p.ip, s->user}))
                 continue;
-            if (s.timeMs < p.first - kDisabledProbeReachMs || s.timeMs > p.last + kDisabledProbeReachMs)
-                continue;
-            fallen[s.user].push_back(&s);
+            fallen[s->user].push_back(s);
         }
         const std::string ip(input.ips.view(p.ip));
         const std::string suppressed = [&]() -> std::string {

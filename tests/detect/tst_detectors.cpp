@@ -54,6 +54,8 @@ private slots:
     void ruleFindingNamesTargetsAndHiding();
     void externalIsJudgedAgainstTenantDomains();
     void bulkCountsRecipientsFromMessageTrace();
+    void bulkBurstsHoursApartAreSeparateFindings();
+    void failedLoginsDoNotMakeTenantDomains();
     void findingsAreInStableOrder();
     void takeoverThroughTheRealReaders();
 };
@@ -446,6 +448,69 @@ void TestDetectors::takeoverThroughTheRealReaders()
     QCOMPARE(findingsOf(seed, "InboxRuleManipulation", kAlice).size(), std::size_t(1));
     QCOMPARE(findingsOf(seed, "ImpossibleTravel", kAlice).size(), std::size_t(0));
     QCOMPARE(findingsOf(seed, "BulkEmailSending", kAlice).size(), std::size_t(0));
+}
+
+void TestDetectors::bulkBurstsHoursApartAreSeparateFindings()
+{
+    // Three bursts of 60 sends, two hours apart: three findings, not one. The first comes from
+    // the office Alice signed in from before, the second from a new address, the third from that
+    // address again (by then seen, during the second burst).
+    DetectCase c;
+    c.signIn({.user = kAlice, .time = "2024-02-28T09:00:00Z", .ip = "203.0.113.66"});
+    c.sends(kAlice, "2024-03-01T10:00:00Z", 60, 30, "203.0.113.66");
+    c.sends(kAlice, "2024-03-01T12:00:00Z", 60, 30, "198.51.100.99");
+    c.sends(kAlice, "2024-03-01T14:00:00Z", 60, 30, "198.51.100.99");
+    const DetectionResult r = c.detect();
+    auto found = findingsOf(r, "BulkEmailSending");
+    QCOMPARE(found.size(), std::size_t(3));
+    for (const Finding *f : found) {
+        QCOMPARE(details(*f).value(QStringLiteral("sends")).toInt(), 60);
+        QVERIFY2(QString::fromStdString(f->summary).contains(QStringLiteral("sent 60 messages")), f->summary.c_str());
+    }
+    std::sort(found.begin(), found.end(), [](const Finding *a, const Finding *b) { return a->firstTimeMs < b->firstTimeMs; });
+    QCOMPARE(details(*found[0]).value(QStringLiteral("new_ips")).toArray().size(), 0);
+    QCOMPARE(details(*found[1]).value(QStringLiteral("new_ips")).toArray(), QJsonArray{QStringLiteral("198.51.100.99")});
+    QCOMPARE(details(*found[2]).value(QStringLiteral("new_ips")).toArray().size(), 0);
+    QVERIFY(found[1]->score > found[2]->score); // sending from where the account never was
+}
+
+void TestDetectors::failedLoginsDoNotMakeTenantDomains()
+{
+    // Credential stuffing logs UserLoginFailed for names at 30 foreign domains; Alice then
+    // forwards her mail to one of them. The domains tried are not the tenant's: the forwarding
+    // is external, and the finding does not list them as tenant domains.
+    DetectCase c;
+    for (int i = 0; i < 30; ++i)
+        c.audit("UserLoginFailed", "x@d" + std::to_string(i) + ".example", ms("2024-03-01T09:00:00Z") + i * 1000LL,
+                "198.51.100.7", ",\"ErrorNumber\":\"50126\",\"LogonError\":\"InvalidUserNameOrPassword\"",
+                "AzureActiveDirectory");
+    c.audit("New-InboxRule", kAlice, "2024-03-01T10:05:00", "203.0.113.66",
+            parameters({{"Name", "archive"}, {"ForwardTo", "box@mail.d7.example"}}));
+    const DetectionResult r = c.detect();
+    const auto found = findingsOf(r, "InboxRuleManipulation");
+    QCOMPARE(found.size(), std::size_t(1));
+    QCOMPARE(found[0]->severity, Severity::High);
+    const QJsonObject d = details(*found[0]);
+    const QJsonArray targets = d.value(QStringLiteral("forward_targets")).toArray();
+    QCOMPARE(targets.size(), 1);
+    QCOMPARE(targets[0].toObject().value(QStringLiteral("external")).toBool(), true);
+    QCOMPARE(d.value(QStringLiteral("tenant_domains")).toArray(), QJsonArray{QStringLiteral("contoso.com")});
+    QCOMPARE(d.value(QStringLiteral("tenant_domains_total")).toInt(), 1);
+
+    // Many configured tenant domains: the finding lists the first 20 and the total; a subdomain
+    // of a configured domain is internal.
+    std::string tuning = R"({"tenant_domains":[)";
+    for (int i = 0; i < 40; ++i)
+        tuning += (i ? ",\"" : "\"") + std::string("t") + std::to_string(i) + ".example\"";
+    tuning += R"(,"d7.example"]})";
+    const DetectionResult tuned = c.detect(Profile::Default, tuningFrom(tuning.c_str()));
+    const auto internal = findingsOf(tuned, "InboxRuleManipulation");
+    QCOMPARE(internal.size(), std::size_t(1));
+    QCOMPARE(internal[0]->severity, Severity::Low);
+    const QJsonObject td = details(*internal[0]);
+    QCOMPARE(td.value(QStringLiteral("forward_targets")).toArray()[0].toObject().value(QStringLiteral("external")).toBool(), false);
+    QCOMPARE(td.value(QStringLiteral("tenant_domains")).toArray().size(), 20);
+    QCOMPARE(td.value(QStringLiteral("tenant_domains_total")).toInt(), 42);
 }
 
 QTEST_GUILESS_MAIN(TestDetectors)

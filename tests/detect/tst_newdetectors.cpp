@@ -134,6 +134,7 @@ private slots:
     void sprayThresholdsAreTunable();
     void sprayFromASharedAddressIsOneFinding();
     void probeFromASharedAddressIsOneFinding();
+    void bruteForceFromASharedAddressIsOneFindingADay();
     void replyPrefixes_data();
     void replyPrefixes();
     void threadHijackRisesWithHidingRuleKeywords();
@@ -513,6 +514,55 @@ void TestNewDetectors::threadHijackRisesWithHidingRuleKeywords()
         QCOMPARE(again.findings[i].fingerprint, hr.findings[i].fingerprint);
         QCOMPARE(again.findings[i].details, hr.findings[i].details);
     }
+}
+
+void TestNewDetectors::bruteForceFromASharedAddressIsOneFindingADay()
+{
+    // Behind a carrier NAT, phones of 12 users retry a stale password 25 times each on one day,
+    // one user every 13 minutes (never 10 users within the hour: no spray), then each user fixes
+    // the phone and signs in. Not 12 critical takeovers: one finding for the address and the day,
+    // naming the accounts most tried, with the totals.
+    const std::string nat = "198.51.100.30";
+    const auto stalePhones = [&](Case &c, int users) {
+        for (int u = 0; u < users; ++u) {
+            const std::int64_t t0 = ms("2024-03-01T06:00:00Z") + u * 13 * kMin;
+            for (int k = 0; k < (u == 3 ? 30 : 25); ++k)
+                c.raw({.user = user(u), .timeMs = t0 + k * 2 * kMin, .ip = nat, .result = 50126, .clientApp = "Mobile Apps and Desktop clients"});
+            c.raw({.user = user(u), .timeMs = t0 + 55 * kMin, .ip = nat});
+        }
+    };
+    Case c;
+    stalePhones(c, 12);
+    const DetectionResult r = c.run();
+    const auto found = findingsOf(r, "PasswordSpray");
+    QCOMPARE(found.size(), std::size_t(1));
+    const Finding &f = *found[0];
+    QCOMPARE(f.user, std::string());
+    QCOMPARE(f.severity, Severity::Low);
+    QCOMPARE(f.ips, std::vector<std::string>{nat});
+    QVERIFY2(f.summary.find("Brute force from 198.51.100.30 against 12 accounts on 2024-03-01: 305 failed sign-ins, most on "
+                            "user3@contoso.com (30)") == 0,
+             f.summary.c_str());
+    QVERIFY(f.summary.find("12 of them then signed in successfully") != std::string::npos);
+    QCOMPARE(f.evidence.size(), std::size_t(305)); // the failures
+    const QJsonObject d = details(f);
+    QCOMPARE(d.value(QLatin1String("kind")).toString(), QStringLiteral("brute-force-shared-address"));
+    QCOMPARE(d.value(QLatin1String("shared_address")).toBool(), true);
+    QCOMPARE(d.value(QLatin1String("distinct_users")).toInt(), 12);
+    const QJsonArray top = d.value(QLatin1String("top_targets")).toArray();
+    QCOMPARE(top.size(), 12);
+    QCOMPARE(top.first().toObject().value(QLatin1String("user")).toString(), QStringLiteral("user3@contoso.com"));
+    QCOMPARE(top.first().toObject().value(QLatin1String("failed_attempts")).toInt(), 30);
+    QCOMPARE(d.value(QLatin1String("fallen_accounts_total")).toInt(), 12);
+
+    // Ten accounts on one address in a day are still ten takeovers.
+    Case few;
+    stalePhones(few, 10);
+    const DetectionResult fewResult = few.run();
+    const auto takeovers = findingsOf(fewResult, "PasswordSpray");
+    QCOMPARE(takeovers.size(), std::size_t(10));
+    QCOMPARE(takeovers[0]->severity, Severity::Critical);
+    QCOMPARE(details(*takeovers[0]).value(QLatin1String("kind")).toString(), QStringLiteral("brute-force"));
 }
 
 QTEST_GUILESS_MAIN(TestNewDetectors)
