@@ -26,6 +26,8 @@ namespace {
 constexpr std::int64_t kRapidSwitchMs = 60 * 1000;
 constexpr std::int64_t kMergeGapMs = 24LL * 3600 * 1000;
 constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
+// The sessions, ASNs and automation clients a finding's details name (with totals).
+constexpr std::size_t kListedItems = 50;
 
 // What a sign-in's network is, for familiarity: its ASN, else its country, else its address.
 std::uint64_t networkKey(const SignInRow &r)
@@ -431,21 +433,25 @@ void detectSessionAnomaly(const DetectionInput &input, const Tuning &tuning, std
         if (m.signals & AutomationClient)
             w.value("automation-client");
         w.endArray();
-        w.key("sessions");
-        w.beginArray();
-        for (const std::string &s : m.sessions)
-            w.value(s);
-        w.endArray();
+        // Lists that grow with the case (a session used from thousands of networks) name their
+        // first kListedItems and say how many there are.
+        auto writeFirst = [&w](const char *key, const auto &items, auto &&write) {
+            w.key(key);
+            w.beginArray();
+            std::size_t n = 0;
+            for (auto it = items.begin(); it != items.end() && n < kListedItems; ++it, ++n)
+                write(*it);
+            w.endArray();
+            w.key(std::string(key) + "_total");
+            w.value(static_cast<std::int64_t>(items.size()));
+        };
+        writeFirst("sessions", m.sessions, [&w](const std::string &s) { w.value(s); });
         w.key("countries");
         w.beginArray();
         for (const StrId c : m.countrySet)
             w.value(input.texts.view(c));
         w.endArray();
-        w.key("asns");
-        w.beginArray();
-        for (const std::uint32_t a : m.asnSet)
-            w.value(static_cast<std::int64_t>(a));
-        w.endArray();
+        writeFirst("asns", m.asnSet, [&w](std::uint32_t a) { w.value(static_cast<std::int64_t>(a)); });
         w.key("different_countries");
         w.value(m.countries);
         w.key("fastest_switch_seconds");
@@ -453,11 +459,7 @@ void detectSessionAnomaly(const DetectionInput &input, const Tuning &tuning, std
             w.value(m.fastestSwitchMs / 1000);
         else
             w.null();
-        w.key("automation_clients");
-        w.beginArray();
-        for (const std::string &c : m.clients)
-            w.value(c);
-        w.endArray();
+        writeFirst("automation_clients", m.clients, [&w](const std::string &c) { w.value(c); });
         w.field("events", static_cast<std::int64_t>(f.evidence.size()));
         w.endObject();
         f.details = w.take();
