@@ -77,12 +77,28 @@ void writePlace(JsonWriter &w, const DetectionInput &input, const SignInRow &r, 
     w.endObject();
 }
 
+// A finding that later pairs between the same two places may still join.
 struct Open
 {
     std::size_t finding; // index in out
-    std::uint64_t a, b;  // the two places, ordered
     std::int64_t last;
+    std::unordered_set<std::int64_t> evidence; // what out[finding] lists, to add each once
+    std::unordered_set<StrId> ips;
+};
+
+struct OpenKey
+{
+    std::uint64_t a, b; // the two places, ordered
     bool suppressed;
+    bool operator==(const OpenKey &) const = default;
+};
+
+struct OpenKeyHash
+{
+    std::size_t operator()(const OpenKey &k) const
+    {
+        return std::hash<std::uint64_t>{}(k.a * 0x9E3779B97F4A7C15ULL ^ (k.b << 1 | (k.suppressed ? 1 : 0)));
+    }
 };
 
 } // namespace
@@ -108,7 +124,9 @@ void detectImpossibleTravel(const DetectionInput &input, const Tuning &tuning, s
     }
 
     std::vector<std::uint32_t> seq;
-    std::vector<Open> open;
+    // Per place pair and suppression, its newest finding: sign-ins come in time order, so once a
+    // newer one exists the older ones are past the merge window and take nothing more.
+    std::unordered_map<OpenKey, Open, OpenKeyHash> open;
     for (StrId user = 1; user < input.users.size(); ++user) {
         if (input.cancelled())
             return;
@@ -161,23 +179,21 @@ void detectImpossibleTravel(const DetectionInput &input, const Tuning &tuning, s
                 suppressedBy = "trusted_networks: " + tuning.trustedNetworks[static_cast<std::size_t>(t)].text;
             }
 
-            const std::uint64_t lo = std::min(pa, pb), hi = std::max(pa, pb);
-            for (Open &o : open) {
-                if (o.a == lo && o.b == hi && b.timeMs - o.last <= kMergeWindowMs && o.suppressed == !suppressedBy.empty()) {
-                    Finding &f = out[o.finding];
-                    for (const std::int64_t id : {a.eventId, b.eventId}) {
-                        if (std::find(f.evidence.begin(), f.evidence.end(), id) == f.evidence.end())
-                            f.evidence.push_back(id);
-                    }
-                    for (const StrId ip : {a.ip, b.ip}) {
-                        const std::string text(input.ips.view(ip));
-                        if (ip && std::find(f.ips.begin(), f.ips.end(), text) == f.ips.end())
-                            f.ips.push_back(text);
-                    }
-                    f.lastTimeMs = b.timeMs;
-                    o.last = b.timeMs;
-                    return;
+            const OpenKey key{std::min(pa, pb), std::max(pa, pb), !suppressedBy.empty()};
+            if (const auto it = open.find(key); it != open.end() && b.timeMs - it->second.last <= kMergeWindowMs) {
+                Open &o = it->second;
+                Finding &f = out[o.finding];
+                for (const std::int64_t id : {a.eventId, b.eventId}) {
+                    if (o.evidence.insert(id).second)
+                        f.evidence.push_back(id);
                 }
+                for (const StrId ip : {a.ip, b.ip}) {
+                    if (ip && o.ips.insert(ip).second)
+                        f.ips.emplace_back(input.ips.view(ip));
+                }
+                f.lastTimeMs = b.timeMs;
+                o.last = b.timeMs;
+                return;
             }
 
             // One side routine and the other new is the classic takeover; both routine looks
@@ -225,7 +241,12 @@ void detectImpossibleTravel(const DetectionInput &input, const Tuning &tuning, s
             w.value(tuning.travelSpeedKmh);
             w.endObject();
             f.details = w.take();
-            open.push_back({out.size(), lo, hi, b.timeMs, !f.suppressedBy.empty()});
+            Open &o = open[key];
+            o = Open{out.size(), b.timeMs, {a.eventId, b.eventId}, {}};
+            for (const StrId ip : {a.ip, b.ip}) {
+                if (ip)
+                    o.ips.insert(ip);
+            }
             out.push_back(std::move(f));
         };
 

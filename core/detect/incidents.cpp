@@ -24,6 +24,10 @@ namespace {
 constexpr double kFullChainBonus = 50;
 // Steps named in the one-line summary before it says how many more there are.
 constexpr std::size_t kSummarySteps = 6;
+// The steps an incident's details list (a noisy account can gather tens of thousands of findings;
+// the incident's finding ids still name them all) and the hosting addresses a bonus reason names.
+constexpr std::size_t kDetailSteps = 200;
+constexpr std::size_t kReasonAddresses = 10;
 
 QJsonObject parseDetails(const std::string &details)
 {
@@ -227,7 +231,9 @@ std::vector<Incident> buildIncidents(std::vector<Finding> &findings, const Tunin
         Stages chain;
         JsonWriter steps;
         steps.beginArray();
-        std::vector<std::string> phrases;
+        std::vector<std::string> phrases; // in order of first appearance
+        std::unordered_set<std::string> seenPhrases;
+        std::size_t listedSteps = 0;
         for (const std::size_t i : g.members) {
             const Finding &f = findings[i];
             const QJsonObject d = parseDetails(f.details);
@@ -245,8 +251,11 @@ std::vector<Incident> buildIncidents(std::vector<Finding> &findings, const Tunin
                 inc.lastTimeMs = last;
             inc.findings.push_back(static_cast<std::int64_t>(i) + 1);
             const std::string phrase = stepPhrase(f, d);
-            if (std::find(phrases.begin(), phrases.end(), phrase) == phrases.end())
+            if (seenPhrases.insert(phrase).second)
                 phrases.push_back(phrase); // a rule changed twice is one step of the story
+            if (listedSteps == kDetailSteps)
+                continue;
+            ++listedSteps;
             steps.beginObject();
             steps.field("finding_id", static_cast<std::int64_t>(i) + 1);
             steps.field("detector", f.detector);
@@ -291,6 +300,8 @@ std::vector<Incident> buildIncidents(std::vector<Finding> &findings, const Tunin
         w.value(full ? kFullChainBonus : 0.0);
         w.key("gap_hours");
         w.value(tuning.incidentGapHours);
+        w.key("steps_total");
+        w.value(static_cast<std::int64_t>(g.members.size()));
         w.key("steps");
         w.raw(steps.take());
         w.endObject();
@@ -402,19 +413,24 @@ void annotateNetworks(std::vector<Finding> &findings, const DetectionInput &inpu
         w.endArray();
         if (bump) {
             std::vector<std::int64_t> hosted;
-            std::vector<std::string> reasons;
+            std::vector<std::string> reasons; // the first kReasonAddresses addresses
+            std::unordered_set<StrId> hostedIps;
             for (const std::int64_t id : f.evidence) {
                 const auto it = hostedSignIns.find(id);
                 if (it == hostedSignIns.end())
                     continue;
                 hosted.push_back(id);
+                // The reason depends only on the address: one per address.
+                if (!hostedIps.insert(it->second).second)
+                    continue;
                 const std::string ip(input.ips.view(it->second));
-                const IpNetwork &n = networkOf(ip);
+                const IpNetwork &n = networkOf(ip); // for every address: it may learn the name of an AS
+                if (reasons.size() == kReasonAddresses)
+                    continue;
                 const std::uint32_t asn = n.asn ? n.asn : asnOfIp[it->second];
                 std::string reason = ip + " is a " + networkClassName(tuning.networkClassOf(asn)) + " network (AS"
                     + std::to_string(asn) + (n.org.empty() ? "" : " " + n.org) + ")";
-                if (std::find(reasons.begin(), reasons.end(), reason) == reasons.end())
-                    reasons.push_back(std::move(reason));
+                reasons.push_back(std::move(reason));
             }
             if (!hosted.empty()) {
                 f.score = detect::clampScore(f.score + kHostingSignInBonus);
@@ -427,6 +443,8 @@ void annotateNetworks(std::vector<Finding> &findings, const DetectionInput &inpu
                 std::string text = "successful sign-in from a hosting or VPN network: ";
                 for (std::size_t k = 0; k < reasons.size(); ++k)
                     text += (k ? "; " : "") + reasons[k];
+                if (hostedIps.size() > reasons.size())
+                    text += "; and " + std::to_string(hostedIps.size() - reasons.size()) + " more";
                 w.value(text);
                 w.key("sign_ins");
                 w.beginArray();

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 namespace mp {
 
@@ -135,8 +136,10 @@ void detectRiskySignIns(const DetectionInput &input, const Tuning &tuning, std::
 {
     (void)tuning;
     std::vector<Group> groups;
+    std::unordered_map<StrId, std::size_t> latestGroupOf; // ip -> its newest group
     for (StrId user = 1; user < input.users.size(); ++user) {
         groups.clear();
+        latestGroupOf.clear();
         for (const std::uint32_t i : input.signInsByUser.of(user)) {
             const SignInRow &r = input.signIns[i];
             if (!r.succeeded())
@@ -145,13 +148,15 @@ void detectRiskySignIns(const DetectionInput &input, const Tuning &tuning, std::
             if (score <= 0)
                 continue;
             // Risky sign-ins of one user from one IP that follow each other within a day are one
-            // episode; a new IP or a day's quiet starts another.
-            auto g = std::find_if(groups.begin(), groups.end(), [&](const Group &g) {
-                return g.ip == r.ip && r.timeMs - g.last <= kGroupGapMs;
-            });
-            if (g == groups.end()) {
+            // episode; a new IP or a day's quiet starts another. The rows come in time order, so
+            // once an IP's newer group exists its older ones are more than a day behind: only the
+            // newest group of the IP can take the sign-in.
+            const auto latest = latestGroupOf.find(r.ip);
+            Group *g = latest != latestGroupOf.end() ? &groups[latest->second] : nullptr;
+            if (!g || r.timeMs - g->last > kGroupGapMs) {
+                latestGroupOf[r.ip] = groups.size();
                 groups.emplace_back();
-                g = groups.end() - 1;
+                g = &groups.back();
                 g->ip = r.ip;
                 g->first = r.timeMs;
             }

@@ -26,6 +26,8 @@ namespace {
 constexpr std::int64_t kRapidSwitchMs = 60 * 1000;
 constexpr std::int64_t kMergeGapMs = 24LL * 3600 * 1000;
 constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
+// The sessions, ASNs and automation clients a finding's details name (with totals).
+constexpr std::size_t kListedItems = 50;
 
 // What a sign-in's network is, for familiarity: its ASN, else its country, else its address.
 std::uint64_t networkKey(const SignInRow &r)
@@ -86,6 +88,40 @@ bool differentNetwork(StrId ipA, StrId ipB, std::uint32_t asnA, std::uint32_t as
     return cc || asn;
 }
 
+// Up to two distinct known (non-zero) values of a set: enough to tell whether it holds a value
+// other than a given one.
+struct TwoValues
+{
+    std::uint32_t first = 0, second = 0;
+    void add(std::uint32_t v)
+    {
+        if (!v || v == first || second)
+            return;
+        if (!first)
+            first = v;
+        else
+            second = v;
+    }
+    bool hasOtherThan(std::uint32_t v) const { return second || (first && first != v); }
+    bool several() const { return second != 0; }
+};
+
+// The known ASNs and countries of a set of addresses.
+struct Networks
+{
+    TwoValues asns, countries;
+    void add(std::uint32_t asn, StrId country)
+    {
+        asns.add(asn);
+        countries.add(country);
+    }
+    // Holds an address on a different network (differentNetwork) from one with this ASN and country.
+    bool differsFrom(std::uint32_t asn, StrId country) const
+    {
+        return (country && countries.hasOtherThan(country)) || (asn && asns.hasOtherThan(asn));
+    }
+};
+
 std::string trustedText(const DetectionInput &input, const Tuning &tuning, StrId ip)
 {
     const int t = input.trustedNetworkOf(ip);
@@ -143,22 +179,47 @@ void detectSessionAnomaly(const DetectionInput &input, const Tuning &tuning, std
                     p.second = obs[k].country;
             }
             if (ipPlace.size() >= 2) {
-                bool untrustedPair = false, anyPair = false, countries = false, untrustedCountries = false;
+                // The addresses (distinct, non-zero) hold a pair on different networks exactly
+                // when they have two known ASNs or two known countries; likewise the untrusted ones.
+                Networks all, untrusted;
+                for (const auto &[ip, place] : ipPlace) {
+                    all.add(place.first, place.second);
+                    if (input.trustedNetworkOf(ip) < 0)
+                        untrusted.add(place.first, place.second);
+                }
+                const bool anyPair = all.asns.several() || all.countries.several();
+                const bool countries = all.countries.several();
+                const bool untrustedPair = untrusted.asns.several() || untrusted.countries.several();
+                const bool untrustedCountries = untrusted.countries.several();
+                // Only pairs with a trusted side: the trusted address of the first such pair in
+                // address order names the trusted network that suppresses the episode.
                 StrId trustedIp = 0;
-                for (auto a = ipPlace.begin(); a != ipPlace.end(); ++a) {
-                    for (auto b = std::next(a); b != ipPlace.end(); ++b) {
-                        bool cc = false;
-                        if (!differentNetwork(a->first, b->first, a->second.first, b->second.first, a->second.second,
-                                              b->second.second, &cc))
+                if (anyPair && !untrustedPair) {
+                    const std::vector<std::pair<StrId, std::pair<std::uint32_t, StrId>>> places(ipPlace.begin(), ipPlace.end());
+                    std::vector<Networks> after(places.size() + 1), trustedAfter(places.size() + 1); // of places[k..]
+                    for (std::size_t k = places.size(); k-- > 0;) {
+                        after[k] = after[k + 1];
+                        trustedAfter[k] = trustedAfter[k + 1];
+                        after[k].add(places[k].second.first, places[k].second.second);
+                        if (input.trustedNetworkOf(places[k].first) >= 0)
+                            trustedAfter[k].add(places[k].second.first, places[k].second.second);
+                    }
+                    for (std::size_t k = 0; k < places.size() && !trustedIp; ++k) {
+                        const auto &[ip, place] = places[k];
+                        if (input.trustedNetworkOf(ip) >= 0) {
+                            if (after[k + 1].differsFrom(place.first, place.second))
+                                trustedIp = ip;
                             continue;
-                        anyPair = true;
-                        countries = countries || cc;
-                        const bool ta = input.trustedNetworkOf(a->first) >= 0, tb = input.trustedNetworkOf(b->first) >= 0;
-                        if (!ta && !tb) {
-                            untrustedPair = true;
-                            untrustedCountries = untrustedCountries || cc;
-                        } else if (!trustedIp) {
-                            trustedIp = ta ? a->first : b->first;
+                        }
+                        if (!trustedAfter[k + 1].differsFrom(place.first, place.second))
+                            continue;
+                        for (std::size_t j = k + 1; j < places.size(); ++j) {
+                            if (input.trustedNetworkOf(places[j].first) >= 0
+                                && differentNetwork(ip, places[j].first, place.first, places[j].second.first, place.second,
+                                                    places[j].second.second, nullptr)) {
+                                trustedIp = places[j].first;
+                                break;
+                            }
                         }
                     }
                 }
@@ -372,21 +433,25 @@ void detectSessionAnomaly(const DetectionInput &input, const Tuning &tuning, std
         if (m.signals & AutomationClient)
             w.value("automation-client");
         w.endArray();
-        w.key("sessions");
-        w.beginArray();
-        for (const std::string &s : m.sessions)
-            w.value(s);
-        w.endArray();
+        // Lists that grow with the case (a session used from thousands of networks) name their
+        // first kListedItems and say how many there are.
+        auto writeFirst = [&w](const char *key, const auto &items, auto &&write) {
+            w.key(key);
+            w.beginArray();
+            std::size_t n = 0;
+            for (auto it = items.begin(); it != items.end() && n < kListedItems; ++it, ++n)
+                write(*it);
+            w.endArray();
+            w.key(std::string(key) + "_total");
+            w.value(static_cast<std::int64_t>(items.size()));
+        };
+        writeFirst("sessions", m.sessions, [&w](const std::string &s) { w.value(s); });
         w.key("countries");
         w.beginArray();
         for (const StrId c : m.countrySet)
             w.value(input.texts.view(c));
         w.endArray();
-        w.key("asns");
-        w.beginArray();
-        for (const std::uint32_t a : m.asnSet)
-            w.value(static_cast<std::int64_t>(a));
-        w.endArray();
+        writeFirst("asns", m.asnSet, [&w](std::uint32_t a) { w.value(static_cast<std::int64_t>(a)); });
         w.key("different_countries");
         w.value(m.countries);
         w.key("fastest_switch_seconds");
@@ -394,11 +459,7 @@ void detectSessionAnomaly(const DetectionInput &input, const Tuning &tuning, std
             w.value(m.fastestSwitchMs / 1000);
         else
             w.null();
-        w.key("automation_clients");
-        w.beginArray();
-        for (const std::string &c : m.clients)
-            w.value(c);
-        w.endArray();
+        writeFirst("automation_clients", m.clients, [&w](const std::string &c) { w.value(c); });
         w.field("events", static_cast<std::int64_t>(f.evidence.size()));
         w.endObject();
         f.details = w.take();

@@ -11,6 +11,7 @@
 #include "util/timeparse.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -40,6 +41,84 @@ struct Window
 {
     std::int64_t from, to;
     std::string what;
+};
+
+// A user's risky windows, indexed once: their union as sorted disjoint intervals (is a time in
+// any window?), and per detector, in the order the windows were listed, the windows sorted by
+// start with the running maximum of their ends (is there one that starts by a time and still
+// runs at another?). The windows of one detector are contiguous in the list, since each
+// detector appends its findings in one go, so the first detector with such a window holds the
+// first such window of the list.
+struct WindowIndex
+{
+    struct Kind
+    {
+        std::string what;
+        std::vector<std::int64_t> froms;     // ascending
+        std::vector<std::int64_t> maxToUpTo; // max end among froms[0..k]
+    };
+    std::vector<std::pair<std::int64_t, std::int64_t>> merged;
+    std::vector<Kind> kinds;
+
+    explicit WindowIndex(const std::vector<Window> &windows)
+    {
+        std::vector<std::pair<std::int64_t, std::int64_t>> spans;
+        spans.reserve(windows.size());
+        for (const Window &w : windows) {
+            if (w.from <= w.to)
+                spans.push_back({w.from, w.to});
+        }
+        std::sort(spans.begin(), spans.end());
+        for (const auto &s : spans) {
+            if (!merged.empty() && s.first <= merged.back().second)
+                merged.back().second = std::max(merged.back().second, s.second);
+            else
+                merged.push_back(s);
+        }
+        std::vector<std::vector<std::pair<std::int64_t, std::int64_t>>> byKind;
+        for (const Window &w : windows) {
+            auto it = std::find_if(kinds.begin(), kinds.end(), [&](const Kind &k) { return k.what == w.what; });
+            if (it == kinds.end()) {
+                kinds.push_back({w.what, {}, {}});
+                byKind.emplace_back();
+                it = kinds.end() - 1;
+            }
+            if (w.from <= w.to)
+                byKind[static_cast<std::size_t>(it - kinds.begin())].push_back({w.from, w.to});
+        }
+        for (std::size_t k = 0; k < kinds.size(); ++k) {
+            std::sort(byKind[k].begin(), byKind[k].end());
+            std::int64_t maxTo = INT64_MIN;
+            for (const auto &[from, to] : byKind[k]) {
+                maxTo = std::max(maxTo, to);
+                kinds[k].froms.push_back(from);
+                kinds[k].maxToUpTo.push_back(maxTo);
+            }
+        }
+    }
+    bool contains(std::int64_t t) const
+    {
+        auto it = std::upper_bound(merged.begin(), merged.end(), t, [](std::int64_t v, const auto &m) { return v < m.first; });
+        return it != merged.begin() && t <= std::prev(it)->second;
+    }
+    // The detector of the first window that starts at or before startBy and ends at or after t.
+    const std::string *firstStartingBy(std::int64_t startBy, std::int64_t t) const
+    {
+        for (const Kind &k : kinds) {
+            const auto n = std::upper_bound(k.froms.begin(), k.froms.end(), startBy) - k.froms.begin();
+            if (n > 0 && k.maxToUpTo[static_cast<std::size_t>(n - 1)] >= t)
+                return &k.what;
+        }
+        return nullptr;
+    }
+};
+
+// What one user's successful sign-ins say about an address.
+struct AddressHistory
+{
+    std::int64_t firstTimeMs = INT64_MAX; // the first successful sign-in (kNoTime counts as earliest)
+    std::int64_t firstDay = INT64_MIN;    // the first day with a dated successful sign-in
+    bool routine = false;                 // dated successful sign-ins on two days or more
 };
 
 } // namespace
@@ -104,18 +183,17 @@ void detectThreadHijack(const DetectionInput &input, const Tuning &tuning, std::
 
     // Sequential scans (the audit table is large; reading it by user jumps around in memory):
     // the replies that could be tied to something, by user.
-    std::unordered_map<StrId, const std::vector<Window> *> windowsOf;
+    std::unordered_map<StrId, WindowIndex> windowsOf;
     for (const auto &[name, list] : windows) {
         if (const StrId id = input.users.find(name))
-            windowsOf[id] = &list;
+            windowsOf.emplace(id, WindowIndex(list));
     }
     // Before tiedSessions is known, any reply with a session or token could be tied by it.
     auto couldQualify = [&](StrId user, std::int64_t t, StrId ip, StrId session, StrId token) {
         if ((ip && tiedIps.count(ip)) || (!tiedEvents.empty() && (session || token)))
             return true;
         const auto it = windowsOf.find(user);
-        return it != windowsOf.end()
-            && std::any_of(it->second->begin(), it->second->end(), [&](const Window &w) { return t >= w.from && t <= w.to; });
+        return it != windowsOf.end() && it->second.contains(t);
     };
     std::vector<std::uint8_t> sendsAny(input.users.size(), 0);
     std::vector<std::pair<StrId, Reply>> candidates;
@@ -161,6 +239,8 @@ void detectThreadHijack(const DetectionInput &input, const Tuning &tuning, std::
             sharedIp[ip] = users[ip] >= needed;
     }
 
+    // The rules of each user, in list order: built once, at the first user with a qualifying reply.
+    std::vector<std::vector<std::uint32_t>> rulesOf;
     std::vector<Reply> replies;
     std::vector<Reply> qualifying;
     for (std::size_t g = 0; g < candidates.size();) {
@@ -173,40 +253,37 @@ void detectThreadHijack(const DetectionInput &input, const Tuning &tuning, std::
             replies.push_back(std::move(candidates[k].second));
         g = e;
         const std::string userName(input.users.view(user));
-        const auto win = windows.find(userName);
+        const auto winIt = windowsOf.find(user);
+        const WindowIndex *win = winIt != windowsOf.end() ? &winIt->second : nullptr;
         const bool anySend = user < sendsAny.size() && sendsAny[user];
 
-        // The user's own addresses: signed in successfully from on several days.
-        std::unordered_map<StrId, bool> routineCache;
-        auto isRoutineIp = [&](StrId ip) {
-            const auto cached = routineCache.find(ip);
-            if (cached != routineCache.end())
-                return cached->second;
-            std::int64_t firstDay = INT64_MIN;
-            bool routine = false;
-            for (const std::uint32_t i : input.signInsByUser.of(user)) {
-                const SignInRow &s = input.signIns[i];
-                if (!s.succeeded() || s.ip != ip || s.timeMs == kNoTime)
-                    continue;
-                const std::int64_t day = s.timeMs / (24LL * 3600 * 1000);
-                if (firstDay == INT64_MIN) {
-                    firstDay = day;
-                } else if (day != firstDay) {
-                    routine = true; // kRoutineDays (2) distinct days
-                    break;
-                }
-            }
-            routineCache.emplace(ip, routine);
-            return routine;
-        };
+        // One pass over the user's successful sign-ins (in time order): per address, the first
+        // one and whether it is the user's own address (signed in from on several days).
+        std::unordered_map<StrId, AddressHistory> history;
+        for (const std::uint32_t i : input.signInsByUser.of(user)) {
+            const SignInRow &s = input.signIns[i];
+            if (!s.succeeded() || !s.ip)
+                continue;
+            AddressHistory &h = history[s.ip];
+            h.firstTimeMs = std::min(h.firstTimeMs, s.timeMs);
+            if (s.timeMs == kNoTime)
+                continue;
+            const std::int64_t day = s.timeMs / (24LL * 3600 * 1000);
+            if (h.firstDay == INT64_MIN)
+                h.firstDay = day;
+            else if (day != h.firstDay)
+                h.routine = true; // kRoutineDays (2) distinct days
+        }
         static_assert(kRoutineDays == 2);
+        auto isRoutineIp = [&](StrId ip) {
+            const auto it = history.find(ip);
+            return it != history.end() && it->second.routine;
+        };
         qualifying.clear();
         for (Reply &r : replies) {
             const std::string_view ip = input.ips.view(r.ip);
             const auto tied = r.ip ? tiedIps.find(r.ip) : tiedIps.end();
-            const bool inWindow = win != windows.end() && std::any_of(win->second.begin(), win->second.end(), [&](const Window &w) {
-                return r.timeMs >= w.from && r.timeMs <= w.to;
-            });
+            const bool inWindow = win && win->contains(r.timeMs);
             const bool sessionTied = (r.session && tiedSessions.count(r.session)) || (r.token && tiedSessions.count(r.token));
             if (tied == tiedIps.end() && !inWindow && !sessionTied)
                 continue;
@@ -223,24 +300,16 @@ void detectThreadHijack(const DetectionInput &input, const Tuning &tuning, std::
                 r.tiedTo = "session of a finding";
                 r.tiedByAddress = true;
             }
-            if (r.tiedTo.empty() && win != windows.end() && (!r.ip || input.trustedNetworkOf(r.ip) < 0)) {
-                for (const Window &w : win->second) {
-                    if (r.timeMs < w.from || r.timeMs > w.to)
-                        continue;
-                    // From an address the user signed in from before the risky episode: the user
-                    // answering their own mail.
-                    bool routine = false;
-                    for (const std::uint32_t i : input.signInsByUser.of(user)) {
-                        const SignInRow &s = input.signIns[i];
-                        if (s.timeMs >= w.from)
-                            break;
-                        routine = routine || (s.succeeded() && s.ip == r.ip && r.ip);
-                    }
-                    if (!routine) {
-                        r.tiedTo = w.what + " within " + detect::formatCount(tuning.hijackWindowHours) + " h";
-                        break;
-                    }
+            if (r.tiedTo.empty() && win && (!r.ip || input.trustedNetworkOf(r.ip) < 0)) {
+                // A window counts unless the user signed in successfully from the reply's address
+                // before it began (the user answering their own mail): it must begin by then.
+                std::int64_t startBy = r.timeMs;
+                if (r.ip) {
+                    if (const auto h = history.find(r.ip); h != history.end() && h->second.firstTimeMs != INT64_MAX)
+                        startBy = std::min(startBy, h->second.firstTimeMs);
                 }
+                if (const std::string *what = win->firstStartingBy(startBy, r.timeMs))
+                    r.tiedTo = *what + " within " + detect::formatCount(tuning.hijackWindowHours) + " h";
             }
             if (!r.tiedTo.empty())
                 qualifying.push_back(r);
@@ -249,10 +318,16 @@ void detectThreadHijack(const DetectionInput &input, const Tuning &tuning, std::
             continue;
 
         // The user's hiding rules and the words they hide.
+        if (rulesOf.empty()) {
+            rulesOf.resize(input.users.size() + 1);
+            for (std::uint32_t i = 0; i < input.rules.size(); ++i) {
+                if (input.rules[i].user < rulesOf.size())
+                    rulesOf[input.rules[i].user].push_back(i);
+            }
+        }
         std::set<std::string> hidingRules, keywords;
-        for (const RuleRow &rule : input.rules) {
-            if (rule.user != user)
-                continue;
+        for (const std::uint32_t i : rulesOf[user]) {
+            const RuleRow &rule = input.rules[i];
             const RuleAnalysis a = analyseRule(rule, input);
             if (a.removal || a.hidingTraits() == 0)
                 continue;

@@ -88,6 +88,7 @@ private slots:
     void storedPrintedAndTriaged();
     void jsonIsDeterministic();
     void demoBecVictimsFormOneIncidentEach();
+    void longStoryListsFirstStepsWithTotal();
 };
 
 void TestIncidents::grouping_data()
@@ -343,6 +344,40 @@ void TestIncidents::demoBecVictimsFormOneIncidentEach()
         QVERIFY2(inc.summary.starts_with("Takeover of "), inc.summary.c_str());
         QVERIFY(inc.severity >= Severity::High);
     }
+}
+
+// A noisy account gathers thousands of findings into one incident: its details list the first
+// steps and say how many there are; the finding ids and the summary still count them all.
+void TestIncidents::longStoryListsFirstStepsWithTotal()
+{
+    constexpr int kFindings = 450;
+    std::vector<Finding> findings;
+    const std::int64_t start = 1709283600000; // 2024-03-01T09:00:00Z
+    for (int i = 0; i < kFindings; ++i) {
+        Finding f;
+        f.detector = "RiskySignIn";
+        f.user = kAlice;
+        f.score = 55;
+        f.severity = Severity::Medium;
+        f.firstTimeMs = f.lastTimeMs = start + i * 60000LL;
+        f.ips = {"198.51.100." + std::to_string(i % 250)}; // 250 steps of the story
+        f.evidence = {i + 1};
+        f.fingerprint = "fp" + std::to_string(i);
+        f.summary = "Medium-risk sign-in of " + kAlice;
+        f.details = "{}";
+        findings.push_back(std::move(f));
+    }
+    const std::vector<Incident> incidents = buildIncidents(findings, Tuning{}, "default");
+    QCOMPARE(incidents.size(), std::size_t(1));
+    const Incident &inc = incidents.front();
+    QCOMPARE(inc.findings.size(), std::size_t(kFindings));
+    QVERIFY2(inc.summary.find("(+244 more)") != std::string::npos, inc.summary.c_str());
+    const QJsonObject details = parse(inc.details);
+    QCOMPARE(details.value(QLatin1String("steps_total")).toInteger(), qint64(kFindings));
+    const QJsonArray steps = details.value(QLatin1String("steps")).toArray();
+    QCOMPARE(steps.size(), qsizetype(200));
+    for (qsizetype k = 0; k < steps.size(); ++k)
+        QCOMPARE(steps.at(k).toObject().value(QLatin1String("finding_id")).toInteger(), qint64(k + 1));
 }
 
 QTEST_GUILESS_MAIN(TestIncidents)

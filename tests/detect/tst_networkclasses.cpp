@@ -3,6 +3,8 @@
 // which say nothing about where the user is.
 #include "detectcase.h"
 
+#include "detect/detectioninput.h"
+#include "detect/detectutil.h"
 #include "detect/incidents.h"
 #include "geo/networkclass.h"
 
@@ -10,6 +12,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <deque>
 #include <set>
 
 using namespace mp;
@@ -18,6 +21,13 @@ using namespace detecttest;
 namespace {
 
 const std::string kAlice = "alice@contoso.com";
+
+// Test times built at run time must outlive the case that keeps pointers to them.
+const char *keep(std::string text)
+{
+    static std::deque<std::string> kept;
+    return kept.emplace_back(std::move(text)).c_str();
+}
 
 QJsonObject parse(const std::string &json)
 {
@@ -52,6 +62,7 @@ private slots:
     void travelBaselineIgnoresUnfitNetworks_data();
     void travelBaselineIgnoresUnfitNetworks();
     void detectShowsTheClassOfEveryIp();
+    void bonusReasonNamesFirstAddresses();
 };
 
 void TestNetworkClasses::lookup_data()
@@ -271,6 +282,45 @@ void TestNetworkClasses::detectShowsTheClassOfEveryIp()
     QCOMPARE(n.value(QLatin1String("asn")).toInteger(), qint64(16509));
     QCOMPARE(n.value(QLatin1String("org")).toString(), QStringLiteral("Amazon.com, Inc."));
     QCOMPARE(n.value(QLatin1String("class")).toString(), QStringLiteral("hosting"));
+}
+
+// A finding over sign-ins from many hosting addresses (rotating cloud hosts): the bonus reason
+// names the first ten addresses once each and counts the rest; every sign-in is still listed.
+void TestNetworkClasses::bonusReasonNamesFirstAddresses()
+{
+    DetectCase c;
+    for (int i = 0; i < 15; ++i) {
+        for (int k = 0; k < 2; ++k) { // each address twice: named once
+            const std::string time = "2024-03-01T10:" + std::string(i < 10 ? "0" : "") + std::to_string(i) + ":0"
+                + std::to_string(k) + "Z";
+            c.signIn({.user = kAlice, .time = keep(time), .ip = "203.0.113." + std::to_string(10 + i), .asn = 16509,
+                      .asOrg = "Amazon"});
+        }
+    }
+    c.commit();
+    DetectionInput input;
+    std::string error;
+    QVERIFY2(input.load(c.store().database(), nullptr, {}, &error), error.c_str());
+    const Tuning tuning;
+    input.applyTuning(tuning);
+    QCOMPARE(input.signIns.size(), std::size_t(30));
+    Finding f;
+    f.detector = "SessionAnomaly";
+    f.user = kAlice;
+    f.score = 50;
+    f.severity = detect::severityForScore(f.score);
+    for (const SignInRow &r : input.signIns)
+        f.evidence.push_back(r.eventId);
+    f.details = "{}";
+    std::vector<Finding> findings{f};
+    annotateNetworks(findings, input, tuning, true);
+    const QJsonObject bonus = parse(findings.front().details).value(QLatin1String("network_bonus")).toObject();
+    const QString reason = bonus.value(QLatin1String("reason")).toString();
+    QCOMPARE(reason.count(QLatin1String(" is a hosting network (AS16509")), qsizetype(10));
+    for (int i = 0; i < 10; ++i)
+        QCOMPARE(reason.count(QStringLiteral("203.0.113.%1 ").arg(10 + i)), qsizetype(1));
+    QVERIFY2(reason.endsWith(QLatin1String("; and 5 more")), qPrintable(reason));
+    QCOMPARE(bonus.value(QLatin1String("sign_ins")).toArray().size(), qsizetype(30));
 }
 
 QTEST_GUILESS_MAIN(TestNetworkClasses)

@@ -138,6 +138,7 @@ private slots:
     void replyPrefixes_data();
     void replyPrefixes();
     void threadHijackRisesWithHidingRuleKeywords();
+    void sessionFromManyNetworksListsFirstAsns();
 };
 
 void TestNewDetectors::detectorRow_data()
@@ -563,6 +564,31 @@ void TestNewDetectors::bruteForceFromASharedAddressIsOneFindingADay()
     QCOMPARE(takeovers.size(), std::size_t(10));
     QCOMPARE(takeovers[0]->severity, Severity::Critical);
     QCOMPARE(details(*takeovers[0]).value(QLatin1String("kind")).toString(), QStringLiteral("brute-force"));
+}
+
+// One session used from many networks (a token replayed through rotating proxies): one finding
+// whose details name the first 50 ASNs in order and count them all.
+void TestNewDetectors::sessionFromManyNetworksListsFirstAsns()
+{
+    Case c;
+    constexpr int kAddresses = 70;
+    for (int i = 0; i < kAddresses; ++i)
+        c.raw({.user = kAlice, .timeMs = ms("2024-03-01T10:00:00Z") + i * kMin, .ip = "198.51.100." + std::to_string(i + 1),
+               .sessionId = "s-proxy", .country = i % 2 ? "NL" : "US", .asn = 64600u + static_cast<std::uint32_t>(i)});
+    const DetectionResult r = c.run();
+    const auto found = findingsOf(r, "SessionAnomaly", kAlice);
+    QCOMPARE(found.size(), std::size_t(1));
+    QCOMPARE(found[0]->evidence.size(), std::size_t(kAddresses));
+    QVERIFY2(found[0]->summary.find("used from 70 addresses") != std::string::npos, found[0]->summary.c_str());
+    const QJsonObject d = details(*found[0]);
+    const QJsonArray asns = d.value(QLatin1String("asns")).toArray();
+    QCOMPARE(asns.size(), qsizetype(50));
+    for (qsizetype k = 0; k < asns.size(); ++k)
+        QCOMPARE(asns.at(k).toInteger(), qint64(64600 + k));
+    QCOMPARE(d.value(QLatin1String("asns_total")).toInteger(), qint64(kAddresses));
+    QCOMPARE(d.value(QLatin1String("sessions")).toArray().size(), qsizetype(1));
+    QCOMPARE(d.value(QLatin1String("sessions_total")).toInteger(), qint64(1));
+    QCOMPARE(d.value(QLatin1String("automation_clients_total")).toInteger(), qint64(0));
 }
 
 QTEST_GUILESS_MAIN(TestNewDetectors)
