@@ -128,6 +128,14 @@ std::vector<Campaign> analyseCampaigns(InvestigationGraph &g)
             campaigns.emplace_back();
         return campaigns[it->second];
     };
+    // Incident id -> index, as (id, index) pairs sorted by id.
+    using IncidentKey = std::pair<decltype(GraphIncident::id), std::uint32_t>;
+    std::vector<IncidentKey> incidentIndex;
+    incidentIndex.reserve(g.incidents.size());
+    for (std::uint32_t k = 0; k < g.incidents.size(); ++k)
+        incidentIndex.emplace_back(g.incidents[k].id, k);
+    const auto byIncidentId = [](const IncidentKey &a, const IncidentKey &b) { return a.first < b.first; };
+    std::stable_sort(incidentIndex.begin(), incidentIndex.end(), byIncidentId);
     for (std::uint32_t i = 0; i < g.findings.size(); ++i) {
         const GraphFinding &f = g.findings[i];
         if (!standing(f))
@@ -146,10 +154,10 @@ std::vector<Campaign> analyseCampaigns(InvestigationGraph &g)
                 c.attached.push_back(node);
         }
         if (f.incidentId != 0) {
-            for (std::uint32_t k = 0; k < g.incidents.size(); ++k) {
-                if (g.incidents[k].id == f.incidentId)
-                    c.incidents.push_back(k);
-            }
+            const auto [from, to] = std::equal_range(incidentIndex.begin(), incidentIndex.end(),
+                                                     std::pair{f.incidentId, std::uint32_t{0}}, byIncidentId);
+            for (auto it = from; it != to; ++it)
+                c.incidents.push_back(it->second);
         }
     }
     for (std::uint32_t node = 0; node < n; ++node) {
