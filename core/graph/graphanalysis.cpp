@@ -219,25 +219,47 @@ std::vector<Campaign> analyseCampaigns(InvestigationGraph &g)
                 g.nodes[node].campaign = static_cast<int>(i);
         }
     }
-    // Campaigns that share a network are related: worth a look, not merged.
-    std::map<std::uint32_t, std::vector<int>> byNetwork;
+    // Campaigns that share a network are related: worth a look, not merged. One busy network may
+    // be shared by thousands of campaigns: each lists the first kMaxRelatedCampaigns of them (in
+    // the order of the list, the largest first) and counts them all.
+    std::map<std::uint32_t, std::vector<int>> byNetwork; // ids ascending
     for (const Campaign &c : campaigns) {
         for (std::uint32_t node : c.attached) {
             if (g.nodes[node].type == NodeType::Network)
                 byNetwork[node].push_back(c.id);
         }
     }
+    std::vector<std::vector<const std::vector<int> *>> networksOf(campaigns.size());
     for (const auto &[network, ids] : byNetwork) {
-        for (int a : ids) {
-            for (int b : ids) {
-                if (a != b)
-                    campaigns[static_cast<std::size_t>(a - 1)].related.push_back(b);
+        if (ids.size() < 2)
+            continue;
+        for (int id : ids)
+            networksOf[static_cast<std::size_t>(id - 1)].push_back(&ids);
+    }
+    std::vector<int> seenBy(campaigns.size() + 1, 0); // id -> the campaign that last counted it
+    for (Campaign &c : campaigns) {
+        const auto &lists = networksOf[static_cast<std::size_t>(c.id - 1)];
+        if (lists.size() == 1) {
+            const std::vector<int> &ids = *lists.front();
+            c.relatedTotal = ids.size() - 1;
+            for (auto it = ids.begin(); it != ids.end() && c.related.size() < kMaxRelatedCampaigns; ++it) {
+                if (*it != c.id)
+                    c.related.push_back(*it);
+            }
+            continue;
+        }
+        for (const std::vector<int> *ids : lists) {
+            for (int id : *ids) {
+                if (id != c.id && seenBy[static_cast<std::size_t>(id)] != c.id) {
+                    seenBy[static_cast<std::size_t>(id)] = c.id;
+                    c.related.push_back(id);
+                }
             }
         }
-    }
-    for (Campaign &c : campaigns) {
-        std::sort(c.related.begin(), c.related.end());
-        c.related.erase(std::unique(c.related.begin(), c.related.end()), c.related.end());
+        c.relatedTotal = c.related.size();
+        const std::size_t kept = std::min(c.related.size(), kMaxRelatedCampaigns);
+        std::partial_sort(c.related.begin(), c.related.begin() + static_cast<std::ptrdiff_t>(kept), c.related.end());
+        c.related.resize(kept);
     }
     return campaigns;
 }
