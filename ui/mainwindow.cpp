@@ -41,6 +41,7 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSet>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
@@ -959,13 +960,19 @@ void MainWindow::createFindingPanels()
         }
         // The chooser of the user page: the mailboxes with findings, incidents first.
         QStringList users;
-        for (const StoredIncident &i : m_findings->model()->snapshot().incidents) {
-            if (!users.contains(qstr(i.incident.user)))
-                users << qstr(i.incident.user);
-        }
+        QSet<QString> listed;
+        auto list = [&](const std::string &user) {
+            QString u = qstr(user);
+            if (!listed.contains(u)) {
+                listed.insert(u);
+                users << std::move(u);
+            }
+        };
+        for (const StoredIncident &i : m_findings->model()->snapshot().incidents)
+            list(i.incident.user);
         for (const StoredFinding &f : m_findings->model()->snapshot().findings) {
-            if (!f.finding.user.empty() && !users.contains(qstr(f.finding.user)))
-                users << qstr(f.finding.user);
+            if (!f.finding.user.empty())
+                list(f.finding.user);
         }
         m_userPage->setUsers(users);
         m_details->showSelection(m_selection->current());

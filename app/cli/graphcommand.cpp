@@ -216,6 +216,8 @@ int campaignsCommand(const std::vector<std::string> &argv, std::ostream &out, st
             out << "  related    campaign";
             for (int r : c.related)
                 out << ' ' << r;
+            if (c.relatedTotal > c.related.size())
+                out << " and " << c.relatedTotal - c.related.size() << " more";
             out << " (a shared network)\n";
         }
         out << '\n';

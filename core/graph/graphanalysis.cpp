@@ -128,6 +128,14 @@ std::vector<Campaign> analyseCampaigns(InvestigationGraph &g)
             campaigns.emplace_back();
         return campaigns[it->second];
     };
+    // Incident id -> index, as (id, index) pairs sorted by id.
+    using IncidentKey = std::pair<decltype(GraphIncident::id), std::uint32_t>;
+    std::vector<IncidentKey> incidentIndex;
+    incidentIndex.reserve(g.incidents.size());
+    for (std::uint32_t k = 0; k < g.incidents.size(); ++k)
+        incidentIndex.emplace_back(g.incidents[k].id, k);
+    const auto byIncidentId = [](const IncidentKey &a, const IncidentKey &b) { return a.first < b.first; };
+    std::stable_sort(incidentIndex.begin(), incidentIndex.end(), byIncidentId);
     for (std::uint32_t i = 0; i < g.findings.size(); ++i) {
         const GraphFinding &f = g.findings[i];
         if (!standing(f))
@@ -146,10 +154,10 @@ std::vector<Campaign> analyseCampaigns(InvestigationGraph &g)
                 c.attached.push_back(node);
         }
         if (f.incidentId != 0) {
-            for (std::uint32_t k = 0; k < g.incidents.size(); ++k) {
-                if (g.incidents[k].id == f.incidentId)
-                    c.incidents.push_back(k);
-            }
+            const auto [from, to] = std::equal_range(incidentIndex.begin(), incidentIndex.end(),
+                                                     std::pair{f.incidentId, std::uint32_t{0}}, byIncidentId);
+            for (auto it = from; it != to; ++it)
+                c.incidents.push_back(it->second);
         }
     }
     for (std::uint32_t node = 0; node < n; ++node) {
@@ -211,25 +219,47 @@ std::vector<Campaign> analyseCampaigns(InvestigationGraph &g)
                 g.nodes[node].campaign = static_cast<int>(i);
         }
     }
-    // Campaigns that share a network are related: worth a look, not merged.
-    std::map<std::uint32_t, std::vector<int>> byNetwork;
+    // Campaigns that share a network are related: worth a look, not merged. One busy network may
+    // be shared by thousands of campaigns: each lists the first kMaxRelatedCampaigns of them (in
+    // the order of the list, the largest first) and counts them all.
+    std::map<std::uint32_t, std::vector<int>> byNetwork; // ids ascending
     for (const Campaign &c : campaigns) {
         for (std::uint32_t node : c.attached) {
             if (g.nodes[node].type == NodeType::Network)
                 byNetwork[node].push_back(c.id);
         }
     }
+    std::vector<std::vector<const std::vector<int> *>> networksOf(campaigns.size());
     for (const auto &[network, ids] : byNetwork) {
-        for (int a : ids) {
-            for (int b : ids) {
-                if (a != b)
-                    campaigns[static_cast<std::size_t>(a - 1)].related.push_back(b);
+        if (ids.size() < 2)
+            continue;
+        for (int id : ids)
+            networksOf[static_cast<std::size_t>(id - 1)].push_back(&ids);
+    }
+    std::vector<int> seenBy(campaigns.size() + 1, 0); // id -> the campaign that last counted it
+    for (Campaign &c : campaigns) {
+        const auto &lists = networksOf[static_cast<std::size_t>(c.id - 1)];
+        if (lists.size() == 1) {
+            const std::vector<int> &ids = *lists.front();
+            c.relatedTotal = ids.size() - 1;
+            for (auto it = ids.begin(); it != ids.end() && c.related.size() < kMaxRelatedCampaigns; ++it) {
+                if (*it != c.id)
+                    c.related.push_back(*it);
+            }
+            continue;
+        }
+        for (const std::vector<int> *ids : lists) {
+            for (int id : *ids) {
+                if (id != c.id && seenBy[static_cast<std::size_t>(id)] != c.id) {
+                    seenBy[static_cast<std::size_t>(id)] = c.id;
+                    c.related.push_back(id);
+                }
             }
         }
-    }
-    for (Campaign &c : campaigns) {
-        std::sort(c.related.begin(), c.related.end());
-        c.related.erase(std::unique(c.related.begin(), c.related.end()), c.related.end());
+        c.relatedTotal = c.related.size();
+        const std::size_t kept = std::min(c.related.size(), kMaxRelatedCampaigns);
+        std::partial_sort(c.related.begin(), c.related.begin() + static_cast<std::ptrdiff_t>(kept), c.related.end());
+        c.related.resize(kept);
     }
     return campaigns;
 }

@@ -29,6 +29,8 @@ struct Subgraph
 // are attached to the campaign for context, and campaigns sharing a network are listed as
 // related. Users who only failed to sign in from a campaign's IPs are listed as targeted and
 // join nothing (a spray touches everyone).
+inline constexpr std::size_t kMaxRelatedCampaigns = 20;
+
 struct Campaign
 {
     int id = 0; // 1-based, in the order of the list
@@ -39,7 +41,9 @@ struct Campaign
                                           // outside senders that mailed two or more of its users
     std::vector<std::uint32_t> findings;  // indices into the graph's findings
     std::vector<std::uint32_t> incidents; // indices into the graph's incidents
-    std::vector<int> related;             // ids of campaigns that share a network with it
+    std::vector<int> related;             // ids of campaigns that share a network with it, ascending,
+                                          // at most kMaxRelatedCampaigns of them
+    std::size_t relatedTotal = 0;         // every campaign that shares a network with it
     std::int64_t firstMs = kNoTime;
     std::int64_t lastMs = kNoTime;
 

@@ -18,6 +18,7 @@
 #include <cstring>
 #include <memory>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace mp {
 
@@ -837,6 +838,7 @@ void Builder::attachFindings(Database &db)
         gi.severity = severityName(si.incident.severity);
         gi.summary = si.incident.summary;
     }
+    std::unordered_set<std::uint64_t> incidentNodes; // (incident index << 32) | node, attached
     for (const StoredFinding &sf : stored) {
         const Finding &f = sf.finding;
         const auto index = static_cast<std::uint32_t>(m_g.findings.size());
@@ -855,10 +857,14 @@ void Builder::attachFindings(Database &db)
         gf.fingerprint = f.fingerprint;
         gf.triage = triageStateName(sf.triage.state);
         auto attach = [&](int n) {
-            if (n < 0 || std::find(gf.nodes.begin(), gf.nodes.end(), static_cast<std::uint32_t>(n)) != gf.nodes.end())
+            if (n < 0)
+                return;
+            // Findings attach in index order: a node already attached to this one has it last.
+            std::vector<std::uint32_t> &nodeFindings = m_g.nodes[static_cast<std::size_t>(n)].findings;
+            if (!nodeFindings.empty() && nodeFindings.back() == index)
                 return;
             gf.nodes.push_back(static_cast<std::uint32_t>(n));
-            m_g.nodes[static_cast<std::size_t>(n)].findings.push_back(index);
+            nodeFindings.push_back(index);
         };
         auto findNode = [&](Entities &kind, std::string_view value) -> int {
             const std::uint32_t n = kind.index.find(value);
@@ -876,7 +882,7 @@ void Builder::attachFindings(Database &db)
         if (const auto it = incidentIndex.find(f.incidentId); it != incidentIndex.end()) {
             GraphIncident &gi = m_g.incidents[it->second];
             for (std::uint32_t n : gf.nodes) {
-                if (std::find(gi.nodes.begin(), gi.nodes.end(), n) == gi.nodes.end()) {
+                if (incidentNodes.insert(std::uint64_t{it->second} << 32 | n).second) {
                     gi.nodes.push_back(n);
                     m_g.nodes[n].incidents.push_back(it->second);
                 }

@@ -312,6 +312,7 @@ std::string campaignsJson(const InvestigationGraph &g, const std::vector<Campaig
         for (int r : c.related)
             w.value(r);
         w.endArray();
+        w.field("related_campaigns_total", static_cast<std::int64_t>(c.relatedTotal));
         w.endObject();
     }
     w.endArray();

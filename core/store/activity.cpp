@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace mp {
 
@@ -24,27 +25,49 @@ std::int64_t floorHour(std::int64_t ms)
     return (ms < 0 && ms % kHourMs != 0 ? h - 1 : h) * kHourMs;
 }
 
-// The lanes' users: the ones asked for, then those seen on the asked addresses, else the users
-// with findings (worst first) and then the busiest. Returns every qualifying user, in order.
-std::vector<std::string> laneUsers(Database &db, const ActivityRequest &request,
-                                   const std::vector<StoredFinding> &findings)
+// The lanes' users, in order, deduplicated: up to `limit` of them are kept; the rest are only
+// counted (a user may come from several sources, so the count needs the set of every one seen).
+class LaneUsers
 {
-    std::vector<std::string> users;
-    auto add = [&users](std::string user) {
+public:
+    explicit LaneUsers(std::size_t limit) : m_limit(limit) {}
+
+    void add(std::string user)
+    {
         user = toLowerAscii(user);
-        if (!user.empty() && std::find(users.begin(), users.end(), user) == users.end())
-            users.push_back(std::move(user));
-    };
+        if (user.empty() || m_seen.contains(user))
+            return;
+        if (m_users.size() < m_limit)
+            m_users.push_back(user);
+        m_seen.insert(std::move(user));
+    }
+    bool contains(const std::string &user) const { return m_seen.contains(user); }
+    std::vector<std::string> &users() { return m_users; }
+    int others() const { return static_cast<int>(m_seen.size() - m_users.size()); }
+
+private:
+    std::size_t m_limit;
+    std::vector<std::string> m_users;
+    std::unordered_set<std::string> m_seen;
+};
+
+// The lanes' users: the ones asked for, then those seen on the asked addresses, else the users
+// with findings (worst first) and then the busiest.
+LaneUsers laneUsers(Database &db, const ActivityRequest &request, const std::vector<StoredFinding> &findings,
+                    std::size_t maxLanes)
+{
+    LaneUsers lanes(maxLanes);
     for (const std::string &u : request.users)
-        add(u);
+        lanes.add(u);
     std::vector<std::string> ips = request.ips;
     if (request.usersSharingFindingIps) {
+        std::unordered_set<std::string> known(ips.begin(), ips.end());
         for (const StoredFinding &sf : findings) {
             const Finding &f = sf.finding;
-            if (!f.suppressedBy.empty() || std::find(users.begin(), users.end(), f.user) == users.end())
+            if (!f.suppressedBy.empty() || !lanes.contains(f.user))
                 continue;
             for (const std::string &ip : f.ips) {
-                if (std::find(ips.begin(), ips.end(), ip) == ips.end())
+                if (known.insert(ip).second)
                     ips.push_back(ip);
             }
         }
@@ -56,13 +79,13 @@ std::vector<std::string> laneUsers(Database &db, const ActivityRequest &request,
             s.reset();
             s.bind(1, ip);
             while (s.step())
-                add(s.text(0));
+                lanes.add(s.text(0));
         }
     }
     if (!request.users.empty() || !request.ips.empty())
-        return users;
+        return lanes;
 
-    std::map<std::string, std::pair<int, double>> worst; // user -> (severity, score)
+    std::unordered_map<std::string, std::pair<int, double>> worst; // user -> (severity, score)
     for (const StoredFinding &sf : findings) {
         const Finding &f = sf.finding;
         if (f.user.empty() || !f.suppressedBy.empty())
@@ -71,16 +94,20 @@ std::vector<std::string> laneUsers(Database &db, const ActivityRequest &request,
         w = std::max(w, std::pair{static_cast<int>(f.severity), f.score});
     }
     std::vector<std::pair<std::pair<int, double>, std::string>> ranked;
-    for (const auto &[user, w] : worst)
+    ranked.reserve(worst.size());
+    for (auto &[user, w] : worst)
         ranked.push_back({w, user});
-    std::sort(ranked.begin(), ranked.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
-    for (const auto &[w, user] : ranked)
-        add(user);
+    // Ties by name, as the ordered map gave them before.
+    std::sort(ranked.begin(), ranked.end(), [](const auto &a, const auto &b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    for (auto &[w, user] : ranked)
+        lanes.add(std::move(user));
     Statement busiest(db, "SELECT user, count(*) AS n FROM events WHERE user IS NOT NULL GROUP BY user "
                           "ORDER BY n DESC, user");
     while (busiest.step())
-        add(busiest.text(0));
-    return users;
+        lanes.add(busiest.text(0));
+    return lanes;
 }
 
 bool isForwardingParameters(std::string_view parameters)
@@ -175,12 +202,10 @@ ActivityData loadActivity(Database &db, const ActivityRequest &request, const st
     // One read transaction: every lane sees the same case.
     db.exec("BEGIN");
     std::vector<StoredFinding> findings = FindingStore(db).findings();
-    std::vector<std::string> users = laneUsers(db, request, findings);
     const auto maxLanes = static_cast<std::size_t>(std::max(1, request.maxLanes));
-    if (users.size() > maxLanes) {
-        data.otherUsers = static_cast<int>(users.size() - maxLanes);
-        users.resize(maxLanes);
-    }
+    LaneUsers lanes = laneUsers(db, request, findings, maxLanes);
+    data.otherUsers = lanes.others();
+    const std::vector<std::string> users = std::move(lanes.users());
 
     Statement rows(db, "SELECT id, time, kind, operation, result_code, result_status, ip, country, city, "
                        "rule_name, forward_targets, parameters FROM events "

@@ -102,6 +102,7 @@ private slots:
     void initTestCase();
     void campaignsOnTwoVictimStory();
     void campaignsCommand();
+    void relatedCampaignsAreCapped();
     void hubsFromData();
     void edgesSplitSuccessAndFailure();
     void graphMlParsesAndRoundTrips();
@@ -299,6 +300,64 @@ void TestGraph::campaignsCommand()
     QVERIFY(out.find("Hubs (") != std::string::npos);
     QCOMPARE(runCli({"campaigns", m_dir.filePath(QStringLiteral("missing.mpcase")).toStdString()}, &out), 1);
     QCOMPARE(runCli({"campaigns"}, &out), 2);
+}
+
+void TestGraph::relatedCampaignsAreCapped()
+{
+    // 25 users, each with a risky sign-in from an address of their own in one network: 25
+    // campaigns, each related to the 24 others through that network. 300 users at the office
+    // keep the network from being a hub.
+    std::vector<Event> events;
+    std::int64_t t = 1760000000000;
+    for (int u = 0; u < 300; ++u)
+        events.push_back(signIn("staff" + std::to_string(u) + "@contoso.com", "192.0.2." + std::to_string(u % 50),
+                                t += 1000, true));
+    for (int u = 0; u < 25; ++u) {
+        Event e = signIn("v" + std::to_string(u) + "@contoso.com", "198.18.0." + std::to_string(u + 1), t += 60000,
+                         true, "NG", 64999);
+        e.riskLevel = "medium";
+        e.riskState = "atrisk";
+        events.push_back(e);
+    }
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("related.mpcase"));
+    {
+        CaseStore store;
+        QVERIFY(writeCase(store, path, events));
+        DetectionRun run;
+        detectAndStore(store, DetectionOptions{}, &run);
+        InvestigationGraph g;
+        std::string error;
+        QVERIFY2(buildGraph(store.database(), g, GraphOptions{}, &error), error.c_str());
+        QVERIFY(g.find("network:AS64999") >= 0 && !g.nodes[static_cast<std::size_t>(g.find("network:AS64999"))].hub);
+        const std::vector<Campaign> campaigns = analyseCampaigns(g);
+        QCOMPARE(campaigns.size(), std::size_t(25));
+        for (const Campaign &c : campaigns) {
+            QCOMPARE(c.relatedTotal, std::size_t(24));
+            QCOMPARE(c.related.size(), kMaxRelatedCampaigns);
+            QVERIFY(std::is_sorted(c.related.begin(), c.related.end()));
+            QVERIFY(std::find(c.related.begin(), c.related.end(), c.id) == c.related.end());
+        }
+        // The first ones of the list, the largest: campaign 1 lists 2..21, campaign 2 lists 1, 3..21.
+        QCOMPARE(campaigns[0].related.front(), 2);
+        QCOMPARE(campaigns[0].related.back(), 21);
+        QCOMPARE(campaigns[1].related.front(), 1);
+        QCOMPARE(campaigns[1].related.back(), 21);
+    }
+    std::string out;
+    QCOMPARE(runCli({"campaigns", path.toStdString(), "--json"}, &out), 0);
+    const QJsonArray list = QJsonDocument::fromJson(QByteArray::fromStdString(out))
+                                .object()
+                                .value(QLatin1String("campaigns"))
+                                .toArray();
+    QCOMPARE(list.size(), 25);
+    const QJsonObject first = list.first().toObject();
+    QCOMPARE(first.value(QLatin1String("related_campaigns")).toArray().size(), 20);
+    QCOMPARE(first.value(QLatin1String("related_campaigns_total")).toInt(), 24);
+    QCOMPARE(runCli({"campaigns", path.toStdString()}, &out), 0);
+    QVERIFY2(out.find("related    campaign 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 and 4 more")
+                 != std::string::npos,
+             out.c_str());
 }
 
 void TestGraph::hubsFromData()
