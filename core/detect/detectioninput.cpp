@@ -576,7 +576,10 @@ void DetectionInput::applyTuning(const Tuning &tuning)
         if (workload.empty() || iequals(workload, "Exchange") || iequals(workload, "AzureActiveDirectory"))
             acting[r.user] = 1;
     }
-    std::vector<std::string> domains = tuning.tenantDomains;
+    // Lower case throughout: isExternalAddress looks the address's domain up lower-cased.
+    std::vector<std::string> domains;
+    for (const std::string &d : tuning.tenantDomains)
+        domains.push_back(toLowerAscii(d));
     for (StrId u = 1; u < acting.size(); ++u) {
         if (!acting[u])
             continue;
