@@ -631,7 +631,10 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
             f.evidence.push_back(id);
         f.firstTimeMs = sb.evidence.front().first;
         f.lastTimeMs = sb.evidence.back().first;
-        f.score = detect::clampScore(40 + (sb.legacy.empty() ? 0 : 5));
+        // Low, but medium once an account signed in afterwards: an attacker pacing a brute force
+        // of many accounts below the spray threshold lands here too, and an account that fell is
+        // then worth a look before the address is dismissed as the office.
+        f.score = detect::clampScore(40 + (sb.legacy.empty() ? 0 : 5) + (sb.fallen.empty() ? 0 : 20));
         f.severity = detect::severityForScore(f.score);
         f.suppressedBy = sb.suppressed;
         f.fingerprint = detect::fingerprint(f.detector, "default", "", {sb.evidence.front().second});
