@@ -260,6 +260,7 @@ std::vector<Campaign> analyseCampaigns(InvestigationGraph &g)
         const std::size_t kept = std::min(c.related.size(), kMaxRelatedCampaigns);
         std::partial_sort(c.related.begin(), c.related.begin() + static_cast<std::ptrdiff_t>(kept), c.related.end());
         c.related.resize(kept);
+        c.related.shrink_to_fit(); // it held every related campaign for the count
     }
     return campaigns;
 }

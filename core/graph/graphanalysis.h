@@ -17,6 +17,9 @@ struct Subgraph
     bool contains(std::uint32_t node) const;
 };
 
+// Related campaigns a campaign lists; Campaign::relatedTotal counts them all.
+inline constexpr std::size_t kMaxRelatedCampaigns = 20;
+
 // One attack campaign: the flagged users and the attacker-side entities that tie them.
 //
 // How campaigns are joined (see docs/graph.md): the seeds are the standing findings (not
@@ -29,8 +32,6 @@ struct Subgraph
 // are attached to the campaign for context, and campaigns sharing a network are listed as
 // related. Users who only failed to sign in from a campaign's IPs are listed as targeted and
 // join nothing (a spray touches everyone).
-inline constexpr std::size_t kMaxRelatedCampaigns = 20;
-
 struct Campaign
 {
     int id = 0; // 1-based, in the order of the list
