@@ -57,9 +57,15 @@ JsonLayout JsonSplitter::detectLayout(std::string_view text)
         return JsonLayout::NotJson;
     // An object that is followed by another object is a sequence; an object whose first keys
     // include "value"/"records" holding an array is a wrapper (a Graph page, a storage blob).
+    // Only the first few MiB are looked at: a wrapper's first object is the whole file, and
+    // walking to its end would read a 2 GB export once more (and keep it in memory) before a
+    // record is parsed. A first object longer than that is taken for a wrapper when its keys say
+    // so: no single log record is that big.
+    constexpr std::size_t kProbeBytes = 4 << 20;
     JsonSplitter probe(std::string_view{});
-    probe.m_text = text;
+    probe.m_text = text.substr(0, kProbeBytes);
     const std::size_t end = probe.skipValue(i);
+    probe.m_text = text;
     if (end != std::string_view::npos) {
         std::size_t j = end;
         while (j < text.size() && isSpace(text[j]))

@@ -2,7 +2,9 @@
 // with the status, file, line and reason a user would see, the rows that can be read are read,
 // and what the case held before is all still there afterwards.
 #include "cli/cli.h"
+#include "ingest/formatreader.h"
 #include "ingest/importer.h"
+#include "ingest/jsonsplitter.h"
 
 #include <QDir>
 #include <QFile>
@@ -14,7 +16,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cstring>
+#include <functional>
 #include <memory>
+#include <sys/mman.h>
 #include <sstream>
 
 using namespace mp;
@@ -118,6 +123,7 @@ private slots:
     void hugeSingleLine_data();
     void hugeSingleLine();
     void hugeCsvCell();
+    void hugeGraphPageIsRecognisedFromItsHead();
     void invalidUtf8IsStoredAndPrintedAsValidJson();
     void nulInsideJsonString();
     void directoryGivenAsFile();
@@ -476,6 +482,41 @@ void TestBadInput::hugeCsvCell()
     QCOMPARE(QString::fromStdString(events[1].event.recordId), QStringLiteral("h2"));
     QCOMPARE(events[1].event.line, std::int64_t(3));
     verifyBaselineIntact();
+}
+
+// A Graph sign-in page is one JSON object the size of the file. Recognising its format and layout
+// must read its head only: walking to the end of a 2 GB export held the whole file in memory, and
+// read it three more times, before the first record was parsed. Here everything after the first
+// 8 MiB of a 64 MiB view is unreadable: reading it crashes the test.
+void TestBadInput::hugeGraphPageIsRecognisedFromItsHead()
+{
+    constexpr std::size_t kReadable = 8 << 20;
+    constexpr std::size_t kSize = 64 << 20;
+    void *mapped = mmap(nullptr, kSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    QVERIFY(mapped != MAP_FAILED);
+    const std::unique_ptr<void, std::function<void(void *)>> unmap(mapped, [](void *p) { munmap(p, kSize); });
+    auto *bytes = static_cast<char *>(mapped);
+    QByteArray head = R"({"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#auditLogs/signIns","value":[)";
+    for (int i = 0; head.size() < static_cast<qsizetype>(kReadable) - 1000; ++i)
+        head += R"({"id":"s)" + QByteArray::number(i)
+            + R"(","createdDateTime":"2024-03-01T10:00:00Z","userPrincipalName":"bob@contoso.com","ipAddress":"198.51.100.9","appDisplayName":"Office 365 Exchange Online","status":{"errorCode":0}},)";
+    std::memcpy(bytes, head.constData(), static_cast<std::size_t>(head.size()));
+    std::memset(bytes + head.size(), ' ', kReadable - static_cast<std::size_t>(head.size()));
+    QCOMPARE(mprotect(bytes + kReadable, kSize - kReadable, PROT_NONE), 0);
+    const std::string_view text(bytes, kSize);
+
+    QCOMPARE(JsonSplitter::detectLayout(text), JsonLayout::Wrapped);
+    const Sniff sniff = sniffText(text);
+    QCOMPARE(sniff.layout, JsonLayout::Wrapped);
+    QVERIFY(sniff.hasKey("userprincipalname"));
+    std::string why;
+    const FormatReader *reader = detectFormat(sniff, &why);
+    QVERIFY2(reader, why.c_str());
+    QCOMPARE(QByteArray(reader->id()), QByteArray("graph-signins-json"));
+    JsonSplitter splitter(text);
+    JsonSpan span;
+    QVERIFY(splitter.next(span));
+    QCOMPARE(QByteArray(bytes + span.offset, 8), QByteArray(R"({"id":"s)"));
 }
 
 void TestBadInput::invalidUtf8IsStoredAndPrintedAsValidJson()
