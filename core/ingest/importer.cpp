@@ -177,11 +177,22 @@ void importOne(CaseStore &store, FileReport &report, const ImportOptions &option
     const TextEncoding encoding = detectEncoding(bytes.substr(0, 4096));
     report.source.encoding = encodingName(encoding);
     std::string decoded;
+    MappedFile decodedFile;
     std::string_view text;
     MappedFile *mapped = nullptr;
     if (encoding == TextEncoding::Utf16LE || encoding == TextEncoding::Utf16BE) {
-        decoded = decodeToUtf8(bytes, encoding);
-        text = decoded;
+        // Decoded into a temporary file next to the case (which will hold that text anyway), so
+        // that memory does not grow with the file; in memory only when that file cannot be
+        // written.
+        std::string ignored;
+        const fs::path caseDir = fs::absolute(fs::path(store.path()), ec).parent_path();
+        if (decodedFile.openDecoded(file, encoding, caseDir.empty() ? std::string(".") : caseDir.string(), &ignored)) {
+            text = decodedFile.bytes();
+            mapped = &decodedFile;
+        } else {
+            decoded = decodeToUtf8(bytes, encoding);
+            text = decoded;
+        }
     } else {
         text = bytes.substr(bomLength(encoding));
         mapped = &file;

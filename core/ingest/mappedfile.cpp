@@ -31,8 +31,22 @@ bool MappedFile::open(const std::string &path, std::string *error)
     }
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (error) {
+            const bool known = fstat(fd, &st) == 0;
+            *error = !known ? std::strerror(errno) : S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file";
+        }
+        ::close(fd);
+        return false;
+    }
+    return map(fd, error);
+}
+
+bool MappedFile::map(int fd, std::string *error)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
         if (error)
-            *error = S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file";
+            *error = std::strerror(errno);
         ::close(fd);
         return false;
     }
@@ -53,6 +67,58 @@ bool MappedFile::open(const std::string &path, std::string *error)
     madvise(p, m_size, MADV_SEQUENTIAL);
     m_data = static_cast<const char *>(p);
     return true;
+}
+
+bool MappedFile::openDecoded(MappedFile &source, TextEncoding encoding, const std::string &directory, std::string *error)
+{
+    // An unnamed file disappears with its last reference (the mapping), even after a crash.
+    int fd = ::open(directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        // Not every file system has O_TMPFILE: a named file, unlinked at once.
+        std::string name = directory + "/.mailpivot-decode-XXXXXX";
+        fd = mkostemp(name.data(), O_CLOEXEC);
+        if (fd >= 0)
+            ::unlink(name.c_str());
+    }
+    if (fd < 0) {
+        if (error)
+            *error = "cannot create a temporary file in " + directory + ": " + std::strerror(errno);
+        return false;
+    }
+    const std::string_view bytes = source.bytes();
+    Utf16Decoder decoder(encoding == TextEncoding::Utf16BE);
+    std::string out;
+    constexpr std::size_t kChunk = 4 << 20;
+    const auto flush = [&] {
+        std::size_t written = 0;
+        while (written < out.size()) {
+            const ssize_t n = ::write(fd, out.data() + written, out.size() - written);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                return false;
+            written += static_cast<std::size_t>(n);
+        }
+        out.clear();
+        return true;
+    };
+    bool ok = true;
+    for (std::size_t pos = 0; ok && pos < bytes.size(); pos += kChunk) {
+        decoder.feed(bytes.substr(pos, kChunk), out);
+        ok = flush();
+        source.release(pos + kChunk);
+    }
+    if (ok) {
+        decoder.finish(out);
+        ok = flush();
+    }
+    if (!ok) {
+        if (error)
+            *error = "cannot write the decoded text to a temporary file in " + directory + ": " + std::strerror(errno);
+        ::close(fd);
+        return false;
+    }
+    return map(fd, error);
 }
 
 void MappedFile::release(std::uint64_t upTo)

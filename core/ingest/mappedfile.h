@@ -1,5 +1,7 @@
 #pragma once
 
+#include "util/textdecode.h"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -17,6 +19,11 @@ public:
     MappedFile &operator=(const MappedFile &) = delete;
 
     bool open(const std::string &path, std::string *error);
+    // Maps the UTF-8 of a UTF-16 file (its BOM dropped), written to an unnamed temporary file in
+    // directory: the text of a 2 GB export is then read, and released, like any other mapped
+    // file instead of being held in memory whole. The source's pages are released as they are
+    // decoded. False with *error when the temporary file cannot be written (a full disk).
+    bool openDecoded(MappedFile &source, TextEncoding encoding, const std::string &directory, std::string *error);
     std::string_view bytes() const { return {m_data, m_size}; }
     std::uint64_t size() const { return m_size; }
     // Drops resident pages below offset (they are read again from the file if touched). Calls
@@ -24,6 +31,8 @@ public:
     void release(std::uint64_t upTo);
 
 private:
+    bool map(int fd, std::string *error); // takes fd: closes it whatever happens
+
     const char *m_data = nullptr;
     std::size_t m_size = 0;
     std::size_t m_released = 0;

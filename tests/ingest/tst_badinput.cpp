@@ -5,6 +5,8 @@
 #include "ingest/formatreader.h"
 #include "ingest/importer.h"
 #include "ingest/jsonsplitter.h"
+#include "ingest/mappedfile.h"
+#include "util/textdecode.h"
 
 #include <QDir>
 #include <QFile>
@@ -124,6 +126,7 @@ private slots:
     void hugeSingleLine();
     void hugeCsvCell();
     void hugeGraphPageIsRecognisedFromItsHead();
+    void utf16IsDecodedThroughAnUnnamedFile();
     void invalidUtf8IsStoredAndPrintedAsValidJson();
     void nulInsideJsonString();
     void directoryGivenAsFile();
@@ -517,6 +520,44 @@ void TestBadInput::hugeGraphPageIsRecognisedFromItsHead()
     JsonSpan span;
     QVERIFY(splitter.next(span));
     QCOMPARE(QByteArray(bytes + span.offset, 8), QByteArray(R"({"id":"s)"));
+}
+
+// A UTF-16 export (Windows PowerShell's Out-File) is decoded into an unnamed temporary file and
+// mapped, so that a 2 GB one is not held in memory whole. The decoding runs in 4 MiB chunks: a
+// surrogate pair split by a chunk boundary must come out whole, and nothing may be left behind
+// in the directory.
+void TestBadInput::utf16IsDecodedThroughAnUnnamedFile()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QByteArray utf16("\xFF\xFE", 2);
+    constexpr qsizetype kChunk = 4 << 20;
+    QByteArray a("a\0", 2);
+    while (utf16.size() < kChunk - 2)
+        utf16 += a;
+    const QByteArray pair("\x3D\xD8\x00\xDE", 4); // U+1F600 as UTF-16LE, straddling the boundary
+    utf16 += pair + QByteArray("\n\0z\0", 4);
+    QCOMPARE(utf16.indexOf(pair), kChunk - 2);
+    const QString path = dir.filePath(QStringLiteral("export.json"));
+    QFile out(path);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    QCOMPARE(out.write(utf16), utf16.size());
+    out.close();
+
+    MappedFile source;
+    std::string error;
+    QVERIFY(source.open(path.toStdString(), &error));
+    MappedFile decoded;
+    QVERIFY2(decoded.openDecoded(source, TextEncoding::Utf16LE, dir.path().toStdString(), &error), error.c_str());
+    const std::string expected = decodeToUtf8(std::string_view(utf16.constData(), utf16.size()), TextEncoding::Utf16LE);
+    QCOMPARE(decoded.bytes().size(), expected.size());
+    QVERIFY(decoded.bytes() == expected);
+    QVERIFY(decoded.bytes().ends_with("a\xF0\x9F\x98\x80\nz"));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{QStringLiteral("export.json")});
+
+    MappedFile unwritable;
+    QVERIFY(!unwritable.openDecoded(source, TextEncoding::Utf16LE, dir.filePath(QStringLiteral("missing")).toStdString(), &error));
+    QVERIFY2(error.find("missing") != std::string::npos, error.c_str());
 }
 
 void TestBadInput::invalidUtf8IsStoredAndPrintedAsValidJson()
