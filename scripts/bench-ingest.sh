@@ -23,9 +23,13 @@
 # kept and indexes built, >= 5x the Python script, and peak RSS that does not grow with the file
 # (< 300 MB for a 2 GB export).
 #
+# With BENCH_STAGES=1, bench/ingest_stages_bench.cpp then runs once on the same file and core:
+# each stage of the import (SHA-256, read, GeoIP, rows, text, indexes) timed on its own, set
+# against the budget of the 150 MB/s target.
+#
 # Environment: BENCH_DIR (default /tmp/mailpivot-bench), BENCH_SEED (default 20230920), BENCH_CPU
 # (default 0), BENCH_RUNS (rounds of every run, default 1; with more, the table shows each run's
-# median round by CPU time: use an odd number), BENCH_SKIP_PYTHON=1, BENCH_SKIP_NOGEO=1,
+# median round by CPU time: use an odd number), BENCH_STAGES=1, BENCH_SKIP_PYTHON=1, BENCH_SKIP_NOGEO=1,
 # BENCH_KEEP=1 (keep the cases), MAILPIVOT_BUILD (build dir, default <repo>/build-bench),
 # MAILPIVOT_BIN (a mailpivot to time instead of the one built here).
 #
@@ -65,6 +69,7 @@ if [[ ! -f $BUILD/build.ninja && ! -f $BUILD/Makefile ]]; then
     cmake -S "$ROOT" -B "$BUILD" "${gen[@]}" -DCMAKE_BUILD_TYPE=Release >/dev/null || die "cmake configure failed"
 fi
 targets=(--target purview_gen_bench)
+[[ -z ${BENCH_STAGES:-} ]] || targets+=(--target ingest_stages_bench)
 [[ -n ${MAILPIVOT_BIN:-} ]] || targets+=(--target mailpivot)
 cmake --build "$BUILD" "${targets[@]}" >"$BUILD/bench-ingest-build.log" 2>&1 \
     || { tail -20 "$BUILD/bench-ingest-build.log" >&2; die "build failed (cmake --build $BUILD)"; }
@@ -148,9 +153,17 @@ for ((round = 1; round <= RUNS; ++round)); do
         || run python "$RUN/python.db" -- python3 "$ROOT/scripts/bench_ingest_python.py" "$CSV" "$RUN/python.db"
 done
 echo "load average after the runs:  $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+if [[ -n ${BENCH_STAGES:-} ]]; then
+    cat "$CSV" >/dev/null
+    echo "running the stages of an import one by one: ingest_stages_bench" >&2
+    STAGES=$(taskset -c "$CPU" "$BUILD/bench/ingest_stages_bench" "$CSV" --geo-dir "$GEO_DIR" --case "$RUN/stages.mpcase") \
+        || die "ingest_stages_bench failed"
+    rm -f "$RUN/stages.mpcase" "$RUN/stages.mpcase-wal" "$RUN/stages.mpcase-shm"
+fi
 
 # --- table --------------------------------------------------------------------------------------
-python3 - "$N" "$BYTES" "$CSV" "$RESULTS" "$CPU" <<'EOF'
+status=0
+python3 - "$N" "$BYTES" "$CSV" "$RESULTS" "$CPU" <<'EOF' || status=$?
 import sys
 n, nbytes, csv, results, cpu = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 mb = nbytes / 1e6
@@ -197,3 +210,9 @@ for label in failed:
           f"(see {results.rsplit('/', 1)[0]}/{label}.err and .time)")
 sys.exit(1 if failed else 0)
 EOF
+if [[ -n ${STAGES:-} ]]; then
+    echo
+    echo "stages of the import, each on its own (bench/ingest_stages_bench.cpp, one core):"
+    echo "$STAGES"
+fi
+exit $status
