@@ -14,7 +14,7 @@
 namespace mp {
 
 // Bumped whenever a detector changes what it finds, so that a stored run says which logic made it.
-inline constexpr const char *kDetectionEngineVersion = "mp_detect 5";
+inline constexpr const char *kDetectionEngineVersion = "mp_detect 6";
 
 struct DetectionOptions
 {

@@ -41,6 +41,14 @@ constexpr std::size_t kMaxFallenFindings = 10;
 // Names listed in a finding's details; the totals are always given.
 constexpr std::size_t kMaxListed = 100;
 
+// What tells an office from an attacker is habit. An account that had signed in from the address
+// before the attack began (a burst's first failure, less this margin; a probe's reach before its
+// first try) signing in again afterwards is at its everyday place, not fallen. And once the case
+// reaches back that far, an account that had never used the address and signs in from it right
+// after the attack is fallen however many do: then kMaxFallenFindings no longer folds them. Only
+// when the logs start too late to tell does the count decide.
+constexpr std::int64_t kHabitMarginMs = 12LL * 3600 * 1000;
+
 template<typename Ids, typename View>
 void writeIdList(JsonWriter &w, std::string_view key, const Ids &ids, View view)
 {
@@ -166,8 +174,8 @@ void beginProbeDetails(JsonWriter &w, const DetectionInput &input, const Probe &
 // A probing address that more than kMaxFallenFindings accounts signed in from: one low finding
 // for the probe, naming the accounts, rather than a takeover finding for each.
 Finding sharedProbeFinding(const DetectionInput &input, const Probe &p, const std::vector<Attempt> &attempts,
-                           const std::map<StrId, std::vector<const Success *>> &fallen, const std::string &ip,
-                           const std::string &suppressed, const std::set<std::string> &legacy)
+                           const std::map<StrId, std::vector<const Success *>> &fallen, const std::set<StrId> &habitual,
+                           const std::string &ip, const std::string &suppressed, const std::set<std::string> &legacy)
 {
     Finding f;
     f.detector = std::string(detector_names::kPasswordSpray);
@@ -187,6 +195,7 @@ Finding sharedProbeFinding(const DetectionInput &input, const Probe &p, const st
     JsonWriter w;
     beginProbeDetails(w, input, p, ip, legacy);
     writeIdList(w, "signed_in_accounts", fallen, [&](const auto &entry) { return input.users.view(entry.first); });
+    writeIdList(w, "habitual_accounts", habitual, [&](StrId u) { return input.users.view(u); });
     w.field("reach_days", static_cast<std::int64_t>(kDisabledProbeReachMs / (24LL * 3600 * 1000)));
     w.key("shared_address");
     w.value(true);
@@ -410,6 +419,31 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
                                                     [&](const Success &s) { return s.user <= user; })};
     };
 
+    // Whether the user had signed in from the address before `before` (see kHabitMarginMs), and
+    // whether the case reaches back that far at all.
+    const auto usedBefore = [&](StrId ip, StrId user, std::int64_t before) {
+        const SuccessSpan span = userSuccesses(ip, user);
+        return span.first != span.second && span.first->timeMs < before;
+    };
+    std::int64_t earliestSuccess = INT64_MAX;
+    for (const SignInRow &r : input.signIns) {
+        if (r.succeeded() && r.timeMs != kNoTime)
+            earliestSuccess = std::min(earliestSuccess, r.timeMs);
+    }
+    // The accounts of `fallen` at their everyday place, moved out of it.
+    const auto takeHabitual = [&](std::map<StrId, std::vector<const Success *>> &fallen, StrId ip, std::int64_t before) {
+        std::set<StrId> habitual;
+        for (auto it = fallen.begin(); it != fallen.end();) {
+            if (usedBefore(ip, it->first, before)) {
+                habitual.insert(it->first);
+                it = fallen.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        return habitual;
+    };
+
     // Brute force from one address against more than kMaxFallenFindings accounts in one UTC day is
     // what phones behind an office or carrier NAT do when they retry a stale password, not that
     // many attacks: one finding for the address and day names the accounts most tried, with the
@@ -431,7 +465,7 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
             std::size_t failures = 0, bursts = 0;
         };
         std::map<StrId, Target> targets;
-        std::set<StrId> fallen;
+        std::set<StrId> fallen, habitual;
         std::vector<std::pair<std::int64_t, std::int64_t>> evidence; // time, id
         std::set<std::int32_t> codes;
         std::set<std::string> legacy, clients;
@@ -484,6 +518,9 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
                 continue;
             fallen[s->user].push_back(s);
         }
+        const std::int64_t habitBefore = first - kHabitMarginMs;
+        const std::set<StrId> habitual = takeHabitual(fallen, b.ip, habitBefore);
+        const bool history = earliestSuccess < habitBefore;
         const std::string suppressed = [&]() -> std::string {
             if (const int t = input.trustedNetworkOf(b.ip); t >= 0)
                 return "trusted_networks: " + tuning.trustedNetworks[static_cast<std::size_t>(t)].text;
@@ -491,13 +528,15 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
         }();
         if (!b.spray) {
             const std::pair<StrId, std::int64_t> key{b.ip, dayOf(b.firstMs)};
-            if (bruteUsersPerDay[key].size() > kMaxFallenFindings) {
+            // An account that fell where the logs could tell is not folded: it is a takeover.
+            if (bruteUsersPerDay[key].size() > kMaxFallenFindings && (fallen.empty() || !history)) {
                 SharedBrute &sb = sharedBrutes[key];
                 SharedBrute::Target &t = sb.targets[b.user];
                 t.failures += countedAttempts;
                 ++t.bursts;
                 if (!fallen.empty())
                     sb.fallen.insert(b.user);
+                sb.habitual.insert(habitual.begin(), habitual.end());
                 sb.evidence.insert(sb.evidence.end(), evidence.begin(), evidence.end());
                 sb.codes.insert(codes.begin(), codes.end());
                 sb.legacy.insert(legacy.begin(), legacy.end());
@@ -512,7 +551,7 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
         for (const auto &[u, n] : failuresPerUser)
             topFailures = std::max(topFailures, n);
 
-        const bool shared = fallen.size() > kMaxFallenFindings;
+        const bool shared = fallen.size() > kMaxFallenFindings && !history;
         const auto userName = [&](StrId u) { return input.users.view(u); };
         const auto fallenName = [&](const auto &entry) { return input.users.view(entry.first); };
         auto makeFinding = [&](StrId fallenUser) {
@@ -572,6 +611,10 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
                 f.summary += "; " + detect::formatCount(static_cast<double>(fallen.size()))
                     + " of the targeted accounts also signed in successfully from this address: a shared address"
                     " (office, VPN or proxy egress) is more likely than that many takeovers";
+            if (!habitual.empty())
+                f.summary += "; " + detect::formatCount(static_cast<double>(habitual.size()))
+                    + (habitual.size() > 1 ? " accounts" : " account")
+                    + " that had signed in from this address on earlier days signed in again (not counted as fallen)";
 
             JsonWriter w;
             w.beginObject();
@@ -593,6 +636,7 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
             writeTexts(w, "legacy_protocols", legacy);
             writeIdList(w, "targets", targets, userName);
             writeIdList(w, "fallen_accounts", fallen, fallenName);
+            writeIdList(w, "habitual_accounts", habitual, userName);
             w.key("shared_address");
             w.value(shared);
             w.key("compromised_user");
@@ -681,6 +725,7 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
         w.endArray();
         w.field("top_targets_total", static_cast<std::int64_t>(top.size()));
         writeIdList(w, "fallen_accounts", sb.fallen, [&](StrId u) { return input.users.view(u); });
+        writeIdList(w, "habitual_accounts", sb.habitual, [&](StrId u) { return input.users.view(u); });
         w.key("shared_address");
         w.value(true);
         w.key("compromised_user");
@@ -699,6 +744,9 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
                 continue;
             fallen[s->user].push_back(s);
         }
+        const std::int64_t habitBefore = p.first - kDisabledProbeReachMs;
+        const std::set<StrId> habitual = takeHabitual(fallen, p.ip, habitBefore);
+        const bool history = earliestSuccess < habitBefore;
         const std::string ip(input.ips.view(p.ip));
         const std::string suppressed = [&]() -> std::string {
             if (const int t = input.trustedNetworkOf(p.ip); t >= 0)
@@ -710,8 +758,8 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
             if (attempts[k].clientApp && detect::isLegacyProtocol(input.texts.view(attempts[k].clientApp)))
                 legacy.emplace(input.texts.view(attempts[k].clientApp));
         }
-        if (fallen.size() > kMaxFallenFindings) {
-            out.push_back(sharedProbeFinding(input, p, attempts, fallen, ip, suppressed, legacy));
+        if (fallen.size() > kMaxFallenFindings && !history) {
+            out.push_back(sharedProbeFinding(input, p, attempts, fallen, habitual, ip, suppressed, legacy));
             continue;
         }
         for (const auto &[user, list] : fallen) {

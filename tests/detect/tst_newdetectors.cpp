@@ -135,6 +135,9 @@ private slots:
     void sprayFromASharedAddressIsOneFinding();
     void probeFromASharedAddressIsOneFinding();
     void bruteForceFromASharedAddressIsOneFindingADay();
+    void sprayWithHistoryTellsTheOfficeFromAnAttacker();
+    void probeWithHistoryTellsTheOfficeFromAnAttacker();
+    void bruteForceWithHistoryTellsTheOfficeFromAnAttacker();
     void replyPrefixes_data();
     void replyPrefixes();
     void threadHijackRisesWithHidingRuleKeywords();
@@ -564,6 +567,147 @@ void TestNewDetectors::bruteForceFromASharedAddressIsOneFindingADay()
     QCOMPARE(takeovers.size(), std::size_t(10));
     QCOMPARE(takeovers[0]->severity, Severity::Critical);
     QCOMPARE(details(*takeovers[0]).value(QLatin1String("kind")).toString(), QStringLiteral("brute-force"));
+}
+
+// Once the logs reach back before an attack, habit decides, not the count: accounts that had
+// signed in from the address on earlier days are at their everyday place, and any other account
+// signing in from it right after the attack fell, however many there are.
+void TestNewDetectors::sprayWithHistoryTellsTheOfficeFromAnAttacker()
+{
+    const std::string office = "198.51.100.20";
+    // The office: 140 of the 150 users signed in from it two days before; 40 of those, and 2
+    // newcomers who never had, sign in after the morning of mistyped passwords.
+    Case c;
+    for (int i = 0; i < 140; ++i)
+        c.raw({.user = user(i), .timeMs = ms("2024-02-28T08:00:00Z") + i * kMin, .ip = office});
+    spray(c, "2024-03-01T10:00:00Z", 150, 50126, "Browser", office);
+    for (int i = 100; i < 142; ++i)
+        c.raw({.user = user(i), .timeMs = ms("2024-03-01T12:40:00Z") + (i - 100) * kMin, .ip = office});
+    const DetectionResult r = c.run();
+    const auto found = findingsOf(r, "PasswordSpray");
+    QCOMPARE(found.size(), std::size_t(2));
+    QCOMPARE(found[0]->user, user(140));
+    QCOMPARE(found[1]->user, user(141));
+    QCOMPARE(found[0]->severity, Severity::Critical);
+    QVERIFY2(found[0]->summary.find("; 40 accounts that had signed in from this address on earlier days signed in again "
+                                    "(not counted as fallen)") != std::string::npos,
+             found[0]->summary.c_str());
+    const QJsonObject d = details(*found[0]);
+    QCOMPARE(d.value(QLatin1String("fallen_accounts_total")).toInt(), 2);
+    QCOMPARE(d.value(QLatin1String("habitual_accounts_total")).toInt(), 40);
+    QCOMPARE(d.value(QLatin1String("habitual_accounts")).toArray().first().toString(), QString::fromStdString(user(100)));
+    QCOMPARE(d.value(QLatin1String("shared_address")).toBool(), false);
+
+    // Only the habitual ones signing in: a spray finding, nobody fallen.
+    Case quiet;
+    for (int i = 0; i < 140; ++i)
+        quiet.raw({.user = user(i), .timeMs = ms("2024-02-28T08:00:00Z") + i * kMin, .ip = office});
+    spray(quiet, "2024-03-01T10:00:00Z", 150, 50126, "Browser", office);
+    for (int i = 100; i < 140; ++i)
+        quiet.raw({.user = user(i), .timeMs = ms("2024-03-01T12:40:00Z") + (i - 100) * kMin, .ip = office});
+    const DetectionResult qr = quiet.run();
+    const auto sprays = findingsOf(qr, "PasswordSpray");
+    QCOMPARE(sprays.size(), std::size_t(1));
+    QCOMPARE(sprays[0]->user, std::string());
+    QCOMPARE(sprays[0]->severity, Severity::Medium);
+    QCOMPARE(details(*sprays[0]).value(QLatin1String("fallen_accounts_total")).toInt(), 0);
+    QCOMPARE(details(*sprays[0]).value(QLatin1String("habitual_accounts_total")).toInt(), 40);
+
+    // The attacker: the same 150 users signed in from their homes two days before; 15 of them
+    // then sign in from the spraying address. Fifteen takeovers, not one "shared address".
+    Case attacked;
+    for (int i = 0; i < 150; ++i)
+        attacked.raw({.user = user(i), .timeMs = ms("2024-02-28T08:00:00Z") + i * kMin,
+                      .ip = "203.0.113." + std::to_string(i % 250 + 1)});
+    spray(attacked, "2024-03-01T10:00:00Z", 150, 50126, "Browser", kAttacker);
+    for (int i = 0; i < 15; ++i)
+        attacked.raw({.user = user(i), .timeMs = ms("2024-03-01T12:40:00Z") + i * kMin, .ip = kAttacker});
+    const DetectionResult ar = attacked.run();
+    const auto takeovers = findingsOf(ar, "PasswordSpray");
+    QCOMPARE(takeovers.size(), std::size_t(15));
+    for (const Finding *f : takeovers) {
+        QCOMPARE(f->severity, Severity::Critical);
+        QCOMPARE(details(*f).value(QLatin1String("shared_address")).toBool(), false);
+    }
+}
+
+void TestNewDetectors::probeWithHistoryTellsTheOfficeFromAnAttacker()
+{
+    const std::string office = "198.51.100.20";
+    const auto probe = [](Case &c, const std::string &ip) {
+        c.raw({.user = "leaver@contoso.com", .timeMs = ms("2024-03-20T08:00:00Z"), .ip = ip, .result = 50057});
+    };
+    // A leaver's phone at the office, where 30 colleagues had signed in three weeks before and
+    // sign in again: nothing to report.
+    Case c;
+    for (int i = 0; i < 30; ++i)
+        c.raw({.user = user(i), .timeMs = ms("2024-02-28T09:00:00Z") + i * kMin, .ip = office});
+    probe(c, office);
+    for (int i = 0; i < 30; ++i)
+        c.raw({.user = user(i), .timeMs = ms("2024-03-20T09:00:00Z") + i * kMin, .ip = office});
+    const DetectionResult r = c.run();
+    QCOMPARE(findingsOf(r, "PasswordSpray").size(), std::size_t(0));
+
+    // An attacker's address, new to all 12 accounts that sign in from it after the probe.
+    Case attacked;
+    for (int i = 0; i < 12; ++i)
+        attacked.raw({.user = user(i), .timeMs = ms("2024-02-28T09:00:00Z") + i * kMin, .ip = office});
+    probe(attacked, kAttacker);
+    for (int i = 0; i < 12; ++i)
+        attacked.raw({.user = user(i), .timeMs = ms("2024-03-22T09:00:00Z") + i * kMin, .ip = kAttacker});
+    const DetectionResult ar = attacked.run();
+    const auto found = findingsOf(ar, "PasswordSpray");
+    QCOMPARE(found.size(), std::size_t(12));
+    QCOMPARE(found[0]->user, user(0));
+    QCOMPARE(details(*found[0]).value(QLatin1String("compromised_user")).toString(), QString::fromStdString(user(0)));
+}
+
+void TestNewDetectors::bruteForceWithHistoryTellsTheOfficeFromAnAttacker()
+{
+    // 12 accounts brute-forced from one address in a day, one every 13 minutes (no spray), each
+    // with a successful sign-in afterwards for the first `fall` of them.
+    const auto brute = [](Case &c, const std::string &ip, int fall) {
+        for (int u = 0; u < 12; ++u) {
+            const std::int64_t t0 = ms("2024-03-01T06:00:00Z") + u * 13 * kMin;
+            for (int k = 0; k < 25; ++k)
+                c.raw({.user = user(u), .timeMs = t0 + k * 2 * kMin, .ip = ip, .result = 50126});
+            if (u < fall)
+                c.raw({.user = user(u), .timeMs = t0 + 55 * kMin, .ip = ip});
+        }
+    };
+    const std::string nat = "198.51.100.30";
+    // Stale passwords behind the carrier NAT the users had signed in from the day before: one
+    // low finding, nobody fallen.
+    Case c;
+    for (int u = 0; u < 12; ++u)
+        c.raw({.user = user(u), .timeMs = ms("2024-02-28T08:00:00Z") + u * kMin, .ip = nat});
+    brute(c, nat, 12);
+    const DetectionResult r = c.run();
+    const auto found = findingsOf(r, "PasswordSpray");
+    QCOMPARE(found.size(), std::size_t(1));
+    QCOMPARE(found[0]->severity, Severity::Low);
+    const QJsonObject d = details(*found[0]);
+    QCOMPARE(d.value(QLatin1String("kind")).toString(), QStringLiteral("brute-force-shared-address"));
+    QCOMPARE(d.value(QLatin1String("fallen_accounts_total")).toInt(), 0);
+    QCOMPARE(d.value(QLatin1String("habitual_accounts_total")).toInt(), 12);
+
+    // An attacker pacing a brute force of 12 accounts, 2 of which fall: two takeovers, and the
+    // other ten still folded into one finding for the address and the day.
+    Case attacked;
+    for (int u = 0; u < 12; ++u)
+        attacked.raw({.user = user(u), .timeMs = ms("2024-02-28T08:00:00Z") + u * kMin, .ip = nat});
+    brute(attacked, kAttacker, 2);
+    const DetectionResult ar = attacked.run();
+    const auto all = findingsOf(ar, "PasswordSpray");
+    QCOMPARE(all.size(), std::size_t(3));
+    std::vector<const Finding *> takeovers, folded;
+    for (const Finding *f : all)
+        (f->user.empty() ? folded : takeovers).push_back(f);
+    QCOMPARE(takeovers.size(), std::size_t(2));
+    QCOMPARE(takeovers[0]->severity, Severity::Critical);
+    QCOMPARE(details(*takeovers[0]).value(QLatin1String("kind")).toString(), QStringLiteral("brute-force"));
+    QCOMPARE(folded.size(), std::size_t(1));
+    QCOMPARE(details(*folded[0]).value(QLatin1String("distinct_users")).toInt(), 10);
 }
 
 // One session used from many networks (a token replayed through rotating proxies): one finding
