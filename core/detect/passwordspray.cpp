@@ -534,8 +534,10 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
                 SharedBrute::Target &t = sb.targets[b.user];
                 t.failures += countedAttempts;
                 ++t.bursts;
-                if (!fallen.empty())
+                if (!fallen.empty()) {
                     sb.fallen.insert(b.user);
+                    reported.insert({b.ip, b.user}); // named there: a probe from the address need not
+                }
                 sb.habitual.insert(habitual.begin(), habitual.end());
                 sb.evidence.insert(sb.evidence.end(), evidence.begin(), evidence.end());
                 sb.codes.insert(codes.begin(), codes.end());

@@ -559,6 +559,14 @@ void TestNewDetectors::bruteForceFromASharedAddressIsOneFindingADay()
     QCOMPARE(top.first().toObject().value(QLatin1String("failed_attempts")).toInt(), 30);
     QCOMPARE(d.value(QLatin1String("fallen_accounts_total")).toInt(), 12);
 
+    // A leaver's phone behind the same NAT tries a disabled account: the accounts that finding
+    // already named are not named again as signing in from a probing address.
+    Case probed;
+    stalePhones(probed, 12);
+    probed.raw({.user = "leaver@contoso.com", .timeMs = ms("2024-03-01T05:00:00Z"), .ip = nat, .result = 50057});
+    const DetectionResult pr = probed.run();
+    QCOMPARE(findingsOf(pr, "PasswordSpray").size(), std::size_t(1));
+
     // Ten accounts on one address in a day are still ten takeovers.
     Case few;
     stalePhones(few, 10);
@@ -575,14 +583,17 @@ void TestNewDetectors::bruteForceFromASharedAddressIsOneFindingADay()
 void TestNewDetectors::sprayWithHistoryTellsTheOfficeFromAnAttacker()
 {
     const std::string office = "198.51.100.20";
-    // The office: 140 of the 150 users signed in from it two days before; 40 of those, and 2
-    // newcomers who never had, sign in after the morning of mistyped passwords.
+    // The office: 140 of the 150 users signed in from it two days before; after a morning of
+    // mistyped passwords, users 100 up to `last` (excluded) sign in: from 140 on, newcomers.
+    const auto officeMorning = [&](Case &c, int last) {
+        for (int i = 0; i < 140; ++i)
+            c.raw({.user = user(i), .timeMs = ms("2024-02-28T08:00:00Z") + i * kMin, .ip = office});
+        spray(c, "2024-03-01T10:00:00Z", 150, 50126, "Browser", office);
+        for (int i = 100; i < last; ++i)
+            c.raw({.user = user(i), .timeMs = ms("2024-03-01T12:40:00Z") + (i - 100) * kMin, .ip = office});
+    };
     Case c;
-    for (int i = 0; i < 140; ++i)
-        c.raw({.user = user(i), .timeMs = ms("2024-02-28T08:00:00Z") + i * kMin, .ip = office});
-    spray(c, "2024-03-01T10:00:00Z", 150, 50126, "Browser", office);
-    for (int i = 100; i < 142; ++i)
-        c.raw({.user = user(i), .timeMs = ms("2024-03-01T12:40:00Z") + (i - 100) * kMin, .ip = office});
+    officeMorning(c, 142);
     const DetectionResult r = c.run();
     const auto found = findingsOf(r, "PasswordSpray");
     QCOMPARE(found.size(), std::size_t(2));
@@ -600,11 +611,7 @@ void TestNewDetectors::sprayWithHistoryTellsTheOfficeFromAnAttacker()
 
     // Only the habitual ones signing in: a spray finding, nobody fallen.
     Case quiet;
-    for (int i = 0; i < 140; ++i)
-        quiet.raw({.user = user(i), .timeMs = ms("2024-02-28T08:00:00Z") + i * kMin, .ip = office});
-    spray(quiet, "2024-03-01T10:00:00Z", 150, 50126, "Browser", office);
-    for (int i = 100; i < 140; ++i)
-        quiet.raw({.user = user(i), .timeMs = ms("2024-03-01T12:40:00Z") + (i - 100) * kMin, .ip = office});
+    officeMorning(quiet, 140);
     const DetectionResult qr = quiet.run();
     const auto sprays = findingsOf(qr, "PasswordSpray");
     QCOMPARE(sprays.size(), std::size_t(1));
@@ -634,27 +641,24 @@ void TestNewDetectors::sprayWithHistoryTellsTheOfficeFromAnAttacker()
 void TestNewDetectors::probeWithHistoryTellsTheOfficeFromAnAttacker()
 {
     const std::string office = "198.51.100.20";
-    const auto probe = [](Case &c, const std::string &ip) {
-        c.raw({.user = "leaver@contoso.com", .timeMs = ms("2024-03-20T08:00:00Z"), .ip = ip, .result = 50057});
+    // `users` colleagues signed in at the office three weeks before a leaver's phone tried its
+    // disabled account from `probeIp`; then they sign in from `probeIp` on `day`.
+    const auto leaverProbe = [&](Case &c, int users, const std::string &probeIp, const char *day) {
+        for (int i = 0; i < users; ++i)
+            c.raw({.user = user(i), .timeMs = ms("2024-02-28T09:00:00Z") + i * kMin, .ip = office});
+        c.raw({.user = "leaver@contoso.com", .timeMs = ms("2024-03-20T08:00:00Z"), .ip = probeIp, .result = 50057});
+        for (int i = 0; i < users; ++i)
+            c.raw({.user = user(i), .timeMs = ms(day) + i * kMin, .ip = probeIp});
     };
-    // A leaver's phone at the office, where 30 colleagues had signed in three weeks before and
-    // sign in again: nothing to report.
+    // At the office, where the 30 sign in again: nothing to report.
     Case c;
-    for (int i = 0; i < 30; ++i)
-        c.raw({.user = user(i), .timeMs = ms("2024-02-28T09:00:00Z") + i * kMin, .ip = office});
-    probe(c, office);
-    for (int i = 0; i < 30; ++i)
-        c.raw({.user = user(i), .timeMs = ms("2024-03-20T09:00:00Z") + i * kMin, .ip = office});
+    leaverProbe(c, 30, office, "2024-03-20T09:00:00Z");
     const DetectionResult r = c.run();
     QCOMPARE(findingsOf(r, "PasswordSpray").size(), std::size_t(0));
 
-    // An attacker's address, new to all 12 accounts that sign in from it after the probe.
+    // An attacker's address, new to all 12 accounts that sign in from it two days after the probe.
     Case attacked;
-    for (int i = 0; i < 12; ++i)
-        attacked.raw({.user = user(i), .timeMs = ms("2024-02-28T09:00:00Z") + i * kMin, .ip = office});
-    probe(attacked, kAttacker);
-    for (int i = 0; i < 12; ++i)
-        attacked.raw({.user = user(i), .timeMs = ms("2024-03-22T09:00:00Z") + i * kMin, .ip = kAttacker});
+    leaverProbe(attacked, 12, kAttacker, "2024-03-22T09:00:00Z");
     const DetectionResult ar = attacked.run();
     const auto found = findingsOf(ar, "PasswordSpray");
     QCOMPARE(found.size(), std::size_t(12));
@@ -664,9 +668,12 @@ void TestNewDetectors::probeWithHistoryTellsTheOfficeFromAnAttacker()
 
 void TestNewDetectors::bruteForceWithHistoryTellsTheOfficeFromAnAttacker()
 {
-    // 12 accounts brute-forced from one address in a day, one every 13 minutes (no spray), each
-    // with a successful sign-in afterwards for the first `fall` of them.
-    const auto brute = [](Case &c, const std::string &ip, int fall) {
+    const std::string nat = "198.51.100.30";
+    // 12 accounts that signed in behind the carrier NAT the day before are brute-forced from `ip`,
+    // one every 13 minutes (no spray); the first `fall` of them then sign in from it.
+    const auto brute = [&](Case &c, const std::string &ip, int fall) {
+        for (int u = 0; u < 12; ++u)
+            c.raw({.user = user(u), .timeMs = ms("2024-02-28T08:00:00Z") + u * kMin, .ip = nat});
         for (int u = 0; u < 12; ++u) {
             const std::int64_t t0 = ms("2024-03-01T06:00:00Z") + u * 13 * kMin;
             for (int k = 0; k < 25; ++k)
@@ -675,12 +682,8 @@ void TestNewDetectors::bruteForceWithHistoryTellsTheOfficeFromAnAttacker()
                 c.raw({.user = user(u), .timeMs = t0 + 55 * kMin, .ip = ip});
         }
     };
-    const std::string nat = "198.51.100.30";
-    // Stale passwords behind the carrier NAT the users had signed in from the day before: one
-    // low finding, nobody fallen.
+    // Stale passwords behind the NAT: one low finding, nobody fallen.
     Case c;
-    for (int u = 0; u < 12; ++u)
-        c.raw({.user = user(u), .timeMs = ms("2024-02-28T08:00:00Z") + u * kMin, .ip = nat});
     brute(c, nat, 12);
     const DetectionResult r = c.run();
     const auto found = findingsOf(r, "PasswordSpray");
@@ -694,8 +697,6 @@ void TestNewDetectors::bruteForceWithHistoryTellsTheOfficeFromAnAttacker()
     // An attacker pacing a brute force of 12 accounts, 2 of which fall: two takeovers, and the
     // other ten still folded into one finding for the address and the day.
     Case attacked;
-    for (int u = 0; u < 12; ++u)
-        attacked.raw({.user = user(u), .timeMs = ms("2024-02-28T08:00:00Z") + u * kMin, .ip = nat});
     brute(attacked, kAttacker, 2);
     const DetectionResult ar = attacked.run();
     const auto all = findingsOf(ar, "PasswordSpray");
