@@ -195,6 +195,10 @@ std::vector<Incident> buildIncidents(std::vector<Finding> &findings, const Tunin
         std::int64_t runLast = kNoTime;
         std::size_t runMember = SIZE_MAX;
         std::unordered_map<std::string, std::size_t> firstWithIp;
+        // Timeless findings (a rule snapshot says what stood when it was exported, not when it
+        // was made) are one part of the user's story, however many rules it lists: they join one
+        // another, and then the user's latest run in time, whose state the export caught.
+        std::size_t firstTimeless = SIZE_MAX;
         for (std::size_t k = 0; k < members.size(); ++k) {
             const Finding &f = findings[members[k]];
             if (f.firstTimeMs != kNoTime) {
@@ -203,6 +207,10 @@ std::vector<Incident> buildIncidents(std::vector<Finding> &findings, const Tunin
                 const std::int64_t last = f.lastTimeMs == kNoTime ? f.firstTimeMs : f.lastTimeMs;
                 runLast = runMember == SIZE_MAX ? last : std::max(runLast, last);
                 runMember = k;
+            } else if (firstTimeless == SIZE_MAX) {
+                firstTimeless = k;
+            } else {
+                uf.join(firstTimeless, k);
             }
             for (const std::string &ip : f.ips) {
                 if (ip.empty())
@@ -212,6 +220,8 @@ std::vector<Incident> buildIncidents(std::vector<Finding> &findings, const Tunin
                     uf.join(it->second, k);
             }
         }
+        if (firstTimeless != SIZE_MAX && runMember != SIZE_MAX)
+            uf.join(firstTimeless, runMember);
         std::map<std::size_t, Group> byRoot; // root = the earliest member: groups in member order
         for (std::size_t k = 0; k < members.size(); ++k)
             byRoot[uf.find(k)].members.push_back(members[k]);

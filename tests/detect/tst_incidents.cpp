@@ -89,6 +89,7 @@ private slots:
     void jsonIsDeterministic();
     void demoBecVictimsFormOneIncidentEach();
     void longStoryListsFirstStepsWithTotal();
+    void timelessFindingsJoinTheLatestRun();
 };
 
 void TestIncidents::grouping_data()
@@ -122,6 +123,16 @@ void TestIncidents::grouping_data()
         c.audit("New-InboxRule", kAlice, "2024-03-06T10:00:00", "192.0.2.44",
                 parameters({{"Name", "."}, {"ForwardTo", "drop@evil.example"}}));
     }) << R"({"incident_gap_hours":200})" << "alice@contoso.com=1";
+    QTest::newRow("timeless snapshot rules: one incident, not one each") << Build([](DetectCase &c) {
+        for (const char *name : {"Sync", "Archive", "Backup"})
+            c.ruleSnapshot(kAlice, name, R"([{"Name":"ForwardTo","Value":"drop@evil.example"}])", "drop@evil.example");
+    }) << "{}" << "alice@contoso.com=1";
+    QTest::newRow("timeless snapshot rules join the latest run") << Build([](DetectCase &c) {
+        c.signIn({.user = kAlice, .time = "2024-03-01T10:00:00Z", .ip = kAttacker, .riskLevel = "high"});
+        c.signIn({.user = kAlice, .time = "2024-03-10T10:00:00Z", .ip = "192.0.2.44", .riskLevel = "high"});
+        for (const char *name : {"Sync", "Archive"})
+            c.ruleSnapshot(kAlice, name, R"([{"Name":"ForwardTo","Value":"drop@evil.example"}])", "drop@evil.example");
+    }) << "{}" << "alice@contoso.com=2";
     QTest::newRow("informational findings alone make no incident") << Build([](DetectCase &c) {
         c.audit("New-InboxRule", kAlice, "2024-03-01T10:00:00", "192.0.2.44",
                 parameters({{"Name", "Newsletters"}, {"From", "news@vendor.example"}, {"MoveToFolder", "Newsletters"}}));
@@ -381,4 +392,24 @@ void TestIncidents::longStoryListsFirstStepsWithTotal()
 }
 
 QTEST_GUILESS_MAIN(TestIncidents)
+// A rule snapshot shows what stood when it was exported: its findings join the user's latest run
+// of findings, not the first, and the incident's times stay those of the timed findings.
+void TestIncidents::timelessFindingsJoinTheLatestRun()
+{
+    DetectCase c;
+    c.signIn({.user = kAlice, .time = "2024-03-01T10:00:00Z", .ip = kAttacker, .riskLevel = "high"});
+    c.signIn({.user = kAlice, .time = "2024-03-10T10:00:00Z", .ip = "192.0.2.44", .riskLevel = "high"});
+    c.ruleSnapshot(kAlice, "Sync", R"([{"Name":"ForwardTo","Value":"drop@evil.example"}])", "drop@evil.example");
+    const DetectionResult r = c.detect();
+    const auto incidents = incidentsOf(r, kAlice);
+    QCOMPARE(incidents.size(), std::size_t(2));
+    for (const Incident *inc : incidents) {
+        const bool hasSnapshot = std::any_of(inc->findings.begin(), inc->findings.end(), [&](std::int64_t position) {
+            return r.findings[static_cast<std::size_t>(position - 1)].firstTimeMs == kNoTime;
+        });
+        QCOMPARE(hasSnapshot, inc->firstTimeMs == ms("2024-03-10T10:00:00Z"));
+        QVERIFY(inc->firstTimeMs != kNoTime);
+    }
+}
+
 #include "tst_incidents.moc"
