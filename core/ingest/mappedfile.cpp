@@ -30,11 +30,10 @@ bool MappedFile::open(const std::string &path, std::string *error)
         return false;
     }
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        if (error) {
-            const bool known = fstat(fd, &st) == 0;
+    const bool known = fstat(fd, &st) == 0;
+    if (!known || !S_ISREG(st.st_mode)) {
+        if (error)
             *error = !known ? std::strerror(errno) : S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file";
-        }
         ::close(fd);
         return false;
     }
@@ -95,8 +94,11 @@ bool MappedFile::openDecoded(MappedFile &source, TextEncoding encoding, const st
             const ssize_t n = ::write(fd, out.data() + written, out.size() - written);
             if (n < 0 && errno == EINTR)
                 continue;
-            if (n <= 0)
+            if (n <= 0) {
+                if (n == 0)
+                    errno = ENOSPC; // a write that takes nothing: the disk is full
                 return false;
+            }
             written += static_cast<std::size_t>(n);
         }
         out.clear();
