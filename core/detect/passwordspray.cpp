@@ -473,6 +473,8 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
         std::string suppressed;
     };
     std::map<std::pair<StrId, std::int64_t>, SharedBrute> sharedBrutes;
+    // Per address and day, the brute-forced accounts that fell and were not folded (takeovers).
+    std::map<std::pair<StrId, std::int64_t>, std::set<StrId>> bruteTakeovers;
 
     std::set<std::pair<StrId, StrId>> reported; // (ip, user) named as fallen by a burst
     for (const Burst &b : bursts) {
@@ -548,6 +550,8 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
                 sb.suppressed = suppressed;
                 continue;
             }
+            if (bruteUsersPerDay[key].size() > kMaxFallenFindings)
+                bruteTakeovers[key].insert(b.user);
         }
         std::size_t topFailures = 0;
         for (const auto &[u, n] : failuresPerUser)
@@ -680,7 +684,11 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
         // Low, but medium once an account signed in afterwards: an attacker pacing a brute force
         // of many accounts below the spray threshold lands here too, and an account that fell is
         // then worth a look before the address is dismissed as the office.
-        f.score = detect::clampScore(40 + (sb.legacy.empty() ? 0 : 5) + (sb.fallen.empty() ? 0 : 20));
+        // Accounts the same address took that day, each its own takeover finding: then this is
+        // the rest of an attack, not an office's stale passwords, and is medium too.
+        const std::set<StrId> &tookOver = bruteTakeovers[key];
+        f.score = detect::clampScore(40 + (sb.legacy.empty() ? 0 : 5)
+                                     + (sb.fallen.empty() && tookOver.empty() ? 0 : 20));
         f.severity = detect::severityForScore(f.score);
         f.suppressedBy = sb.suppressed;
         f.fingerprint = detect::fingerprint(f.detector, "default", "", {sb.evidence.front().second});
@@ -695,8 +703,14 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
         if (!sb.fallen.empty())
             f.summary += "; " + detect::formatCount(static_cast<double>(sb.fallen.size()))
                 + " of them then signed in successfully from this address";
-        f.summary += "; a shared address (office, VPN or proxy egress) whose devices retry stale passwords is more"
-                     " likely than that many attacks";
+        if (tookOver.empty())
+            f.summary += "; a shared address (office, VPN or proxy egress) whose devices retry stale passwords is more"
+                         " likely than that many attacks";
+        else
+            f.summary += "; " + detect::formatCount(static_cast<double>(tookOver.size()))
+                + (tookOver.size() > 1 ? " other accounts" : " other account")
+                + " brute-forced from this address that day signed in from it, never having before (takeover findings"
+                  " of their own)";
 
         JsonWriter w;
         w.beginObject();
@@ -728,8 +742,9 @@ void detectPasswordSpray(const DetectionInput &input, const Tuning &tuning, std:
         w.field("top_targets_total", static_cast<std::int64_t>(top.size()));
         writeIdList(w, "fallen_accounts", sb.fallen, [&](StrId u) { return input.users.view(u); });
         writeIdList(w, "habitual_accounts", sb.habitual, [&](StrId u) { return input.users.view(u); });
+        writeIdList(w, "taken_over_accounts", tookOver, [&](StrId u) { return input.users.view(u); });
         w.key("shared_address");
-        w.value(true);
+        w.value(tookOver.empty());
         w.key("compromised_user");
         w.null();
         w.endObject();
