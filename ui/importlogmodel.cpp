@@ -108,6 +108,10 @@ void ImportLogModel::addImportOutcome(const ImportReport &report)
             e.level = Level::Warning;
             e.reason = qstr(f.error);
             break;
+        case FileReport::Status::Skipped:
+            e.level = Level::Info; // found in a folder beside the exports: worth a line, not an error
+            e.reason = QStringLiteral("skipped, %1").arg(qstr(f.error));
+            break;
         default:
             e.level = Level::Error;
             e.reason = QStringLiteral("%1: %2").arg(QString::fromLatin1(statusName(f.status)), qstr(f.error));

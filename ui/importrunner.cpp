@@ -41,15 +41,17 @@ bool ImportRunner::start(const QString &casePath, const QStringList &files)
     m_running = true;
     m_cancel = std::make_shared<std::atomic_bool>(false);
     std::vector<std::string> paths;
-    QStringList names;
-    for (const QString &f : files) {
+    for (const QString &f : files)
         paths.push_back(f.toStdString());
-        names << QFileInfo(f).fileName();
-    }
     emit started(static_cast<int>(files.size()));
 
-    m_thread = std::thread([this, path = casePath.toStdString(), paths = std::move(paths), names,
-                            geo = m_geo, cancel = m_cancel] {
+    m_thread = std::thread([this, path = casePath.toStdString(), paths = std::move(paths), geo = m_geo,
+                            cancel = m_cancel] {
+        // Folders become the files found in them; progress counts those.
+        const std::vector<ImportFile> found = collectImportFiles(paths, path);
+        QStringList names;
+        for (const ImportFile &f : found)
+            names << QFileInfo(QString::fromStdString(f.path)).fileName();
         ImportReport report;
         CaseStore store;
         std::string error;
@@ -82,7 +84,7 @@ bool ImportRunner::start(const QString &casePath, const QStringList &files)
                 sinceReport.restart();
                 ImportProgress p;
                 p.fileIndex = static_cast<int>(file);
-                p.fileCount = static_cast<int>(paths.size());
+                p.fileCount = static_cast<int>(found.size());
                 p.fileName = names.value(static_cast<int>(file));
                 p.bytesDone = static_cast<qint64>(done);
                 p.bytesTotal = static_cast<qint64>(total);
@@ -90,7 +92,7 @@ bool ImportRunner::start(const QString &casePath, const QStringList &files)
                 QMetaObject::invokeMethod(
                     this, [this, p] { emit progress(p); }, Qt::QueuedConnection);
             };
-            report = importFiles(store, paths, options);
+            report = importFiles(store, found, options);
         }
         store.close();
         const bool cancelled = cancel->load();

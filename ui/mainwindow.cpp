@@ -332,6 +332,9 @@ void MainWindow::createActions()
     m_importAction = file->addAction(QStringLiteral("&Import files…"), this, &MainWindow::importDialog);
     m_importAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
     m_importAction->setStatusTip(QStringLiteral("Import sign-in, audit, message trace and inbox rule exports (or drop them on the window)"));
+    QAction *importFolder = file->addAction(QStringLiteral("Import &folder…"), this, &MainWindow::importFolderDialog);
+    importFolder->setStatusTip(QStringLiteral("Import every export in a folder and its subfolders (an Azure Monitor storage "
+                                              "export, a customer's hand-over); other files there are skipped"));
     file->addSeparator();
     m_closeAction = file->addAction(QStringLiteral("&Close case"), this, &MainWindow::closeCase);
     m_closeAction->setShortcut(QKeySequence::Close);
@@ -655,6 +658,13 @@ void MainWindow::importDialog()
     const QStringList files = QFileDialog::getOpenFileNames(this, QStringLiteral("Import log exports"), QString(), kLogFilter);
     if (!files.isEmpty())
         openOrImport(files);
+}
+
+void MainWindow::importFolderDialog()
+{
+    const QString folder = QFileDialog::getExistingDirectory(this, QStringLiteral("Import the exports in a folder"));
+    if (!folder.isEmpty())
+        openOrImport({folder});
 }
 
 void MainWindow::openOrImport(const QStringList &paths)

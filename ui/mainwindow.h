@@ -163,6 +163,7 @@ private:
     void newCaseDialog();
     void openCaseDialog();
     void importDialog();
+    void importFolderDialog();
 
     Options m_options;
     CaseStore m_case; // the GUI thread's connection: sources, problems, original records

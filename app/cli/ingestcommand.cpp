@@ -12,12 +12,14 @@ namespace mp::cli {
 namespace {
 
 const char *kHelp =
-    "Usage: mailpivot ingest CASE FILE... [options]\n\n"
+    "Usage: mailpivot ingest CASE FILE|FOLDER... [options]\n\n"
     "Imports log exports into CASE (created when missing). Formats are recognised from content:\n"
     "Entra sign-ins (Graph JSON, portal CSV/JSON, Azure Monitor, Log Analytics), the unified\n"
     "audit log (Purview CSV, Search-UnifiedAuditLog CSV, Management API JSON, Sentinel\n"
     "OfficeActivity), inbox rule snapshots and message trace. Each file is one transaction:\n"
-    "a file that fails leaves the case as it was. Importing the same file again changes nothing.\n\n"
+    "a file that fails leaves the case as it was. Importing the same file again changes nothing.\n"
+    "A folder is walked through its subfolders, files in path order; hidden files are left out,\n"
+    "and files there that are not log exports are reported as skipped, not as errors.\n\n"
     "Options:\n"
     "  --date-order mdy|dmy  how to read dates like 03/04/2024 (default: decided per file)\n"
     "  --format ID           skip detection and read every file as this format\n"
@@ -150,7 +152,7 @@ int ingestCommand(const std::vector<std::string> &argv, std::ostream &out, std::
         return Ok;
     }
     if (args.positional().size() < 2) {
-        err << "mailpivot ingest: needs a case and at least one file\n\n" << kHelp << geoOptionsHelp();
+        err << "mailpivot ingest: needs a case and at least one file or folder\n\n" << kHelp << geoOptionsHelp();
         return Usage;
     }
     ImportOptions options;

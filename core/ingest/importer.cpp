@@ -290,6 +290,8 @@ const char *statusName(FileReport::Status status)
         return "failed";
     case FileReport::Status::Cancelled:
         return "cancelled";
+    case FileReport::Status::Skipped:
+        return "skipped";
     }
     return "unknown";
 }
@@ -297,23 +299,90 @@ const char *statusName(FileReport::Status status)
 bool ImportReport::allRead() const
 {
     return std::all_of(files.begin(), files.end(), [](const FileReport &f) {
-        return f.status == FileReport::Status::Imported || f.status == FileReport::Status::AlreadyImported;
+        return f.status == FileReport::Status::Imported || f.status == FileReport::Status::AlreadyImported
+            || f.status == FileReport::Status::Skipped;
     });
 }
 
-ImportReport importFiles(CaseStore &store, const std::vector<std::string> &paths, const ImportOptions &options)
+std::vector<ImportFile> collectImportFiles(const std::vector<std::string> &paths, const std::string &casePath)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    // The case's own files, compared by identity (a folder may be named by another path).
+    std::vector<fs::path> own;
+    if (!casePath.empty()) {
+        for (const char *suffix : {"", "-wal", "-shm", "-journal"})
+            own.emplace_back(casePath + suffix);
+    }
+    const auto isOwn = [&](const fs::path &p) {
+        return std::any_of(own.begin(), own.end(), [&](const fs::path &o) {
+            std::error_code e;
+            return fs::equivalent(p, o, e);
+        });
+    };
+    std::vector<ImportFile> files;
+    for (const std::string &path : paths) {
+        if (!fs::is_directory(path, ec)) {
+            files.push_back({path, false, {}});
+            continue;
+        }
+        std::vector<ImportFile> found;
+        std::vector<fs::path> folders{fs::path(path)};
+        while (!folders.empty()) {
+            const fs::path folder = folders.back();
+            folders.pop_back();
+            std::error_code listing;
+            fs::directory_iterator it(folder, listing);
+            for (; !listing && it != fs::directory_iterator(); it.increment(listing)) {
+                const fs::path entry = it->path();
+                if (entry.filename().string().starts_with('.'))
+                    continue;
+                std::error_code ignored; // an entry that vanished or a dangling link is no file
+                if (it->is_directory(ignored))
+                    folders.push_back(entry);
+                else if (it->is_regular_file(ignored) && !isOwn(entry))
+                    found.push_back({entry.string(), true, {}});
+            }
+            if (listing)
+                found.push_back({folder.string(), true, "cannot list the folder: " + listing.message()});
+        }
+        std::sort(found.begin(), found.end(), [](const ImportFile &a, const ImportFile &b) { return a.path < b.path; });
+        if (found.empty())
+            found.push_back({path, false, "the folder holds no file to import"});
+        files.insert(files.end(), found.begin(), found.end());
+    }
+    return files;
+}
+
+ImportReport importFiles(CaseStore &store, const std::vector<ImportFile> &files, const ImportOptions &options)
 {
     ImportReport report;
-    for (std::size_t i = 0; i < paths.size(); ++i) {
+    for (std::size_t i = 0; i < files.size(); ++i) {
         FileReport file;
-        file.path = paths[i];
-        importOne(store, file, options, i);
+        file.path = files[i].path;
+        if (!files[i].unreadable.empty()) {
+            file.status = FileReport::Status::Unreadable;
+            file.error = files[i].unreadable;
+        } else {
+            importOne(store, file, options, i);
+            // Whatever else a folder holds (notes, screenshots, the simulator's ground truth) is
+            // not the user's mistake.
+            if (files[i].inFolder && file.status == FileReport::Status::Unrecognised) {
+                file.status = FileReport::Status::Skipped;
+                file.error = "not a log export: " + file.error;
+            }
+        }
         report.files.push_back(std::move(file));
         if (options.cancel && options.cancel->load())
             break;
     }
     report.warnings = caseWarnings(store);
     return report;
+}
+
+ImportReport importFiles(CaseStore &store, const std::vector<std::string> &paths, const ImportOptions &options)
+{
+    return importFiles(store, collectImportFiles(paths, store.path()), options);
 }
 
 } // namespace mp

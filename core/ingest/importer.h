@@ -38,6 +38,7 @@ struct FileReport
         Unrecognised,    // no reader knows the format
         Failed,          // the case could not store it: rolled back
         Cancelled,       // the user cancelled: rolled back
+        Skipped,         // found in a folder, and not a log export (empty, binary, no known format)
     };
     std::string path;
     Status status = Status::Failed;
@@ -58,8 +59,25 @@ struct ImportReport
     bool allRead() const;
 };
 
+// A file to import: named by the user, or found in a folder the user named.
+struct ImportFile
+{
+    std::string path;
+    bool inFolder = false;
+    std::string unreadable; // set when a folder (path) could not be listed: why
+};
+
+// The files behind the paths a user gave: a file as it is; a folder walked through its subfolders
+// (an Azure Monitor storage export is a tree of PT1H.json files), its regular files in path
+// order, leaving out hidden ones (".name") and the case's own files (casePath and its -wal,
+// -shm and -journal). A folder that cannot be listed, or holds no file, is reported as such.
+std::vector<ImportFile> collectImportFiles(const std::vector<std::string> &paths, const std::string &casePath = {});
+
 // Imports files into the case, one transaction per file. A file that cannot be read, is not
 // recognised or fails to store is reported and leaves the case as it was; the others still import.
+// A file found in a folder that is not a log export is reported as skipped, not as an error.
+ImportReport importFiles(CaseStore &store, const std::vector<ImportFile> &files, const ImportOptions &options);
+// collectImportFiles(paths, the case's path), then importFiles.
 ImportReport importFiles(CaseStore &store, const std::vector<std::string> &paths, const ImportOptions &options);
 
 } // namespace mp

@@ -62,6 +62,7 @@ private slots:
     void reimportChangesNothing();
     void overlappingExportsStoreRecordsOnce();
     void unreadableFileDoesNotStopOthers();
+    void ingestWalksAFolder();
     void rejectedRowsNamedWithFileAndLine();
     void eventsFilters_data();
     void eventsFilters();
@@ -188,6 +189,40 @@ void TestCli::unreadableFileDoesNotStopOthers()
     QCOMPARE(files[1].toObject().value(QStringLiteral("status")).toString(), QStringLiteral("unrecognised"));
     QCOMPARE(files[2].toObject().value(QStringLiteral("status")).toString(), QStringLiteral("imported"));
     QCOMPARE(QJsonDocument::fromJson(runCli({QStringLiteral("events"), m_case, QStringLiteral("--json")}).out).array().size(), 3);
+}
+
+// A folder is walked through its subfolders (an Azure Monitor storage export is a tree of
+// PT1H.json files): its exports import in path order; what is not an export (notes, an empty
+// file) is skipped without failing the run; hidden files and the case's own files are left out.
+void TestCli::ingestWalksAFolder()
+{
+    QVERIFY(QDir(m_dir->path()).mkpath(QStringLiteral("y=2024/m=03/.cache")));
+    write(QStringLiteral("notes.txt"), QStringLiteral("just some notes\nnothing to see\n"));
+    write(QStringLiteral("y=2024/empty.csv"), QString());
+    const QString api = QStringLiteral(
+        R"({"CreationTime":"2024-03-01T12:00:00","Id":"m1","Operation":"Send","RecordType":2,"UserId":"carol@contoso.com","Workload":"Exchange"})"
+        "\n");
+    write(QStringLiteral("y=2024/m=03/PT1H.json"), api);
+    write(QStringLiteral("y=2024/m=03/.cache/PT1H.json"), QString(api).replace(QStringLiteral("\"m1\""), QStringLiteral("\"m2\"")));
+    QCOMPARE(runCli({QStringLiteral("ingest"), m_case, m_purview}).code, 0); // the case now lives in the folder
+
+    const Result r = runCli({QStringLiteral("ingest"), m_case, m_dir->path(), QStringLiteral("--json")});
+    QCOMPARE(r.code, 0);
+    const QJsonArray files = QJsonDocument::fromJson(r.out).object().value(QStringLiteral("files")).toArray();
+    QStringList seen;
+    for (const QJsonValue &f : files)
+        seen << QDir(m_dir->path()).relativeFilePath(f.toObject().value(QStringLiteral("path")).toString()) + QLatin1Char('=')
+                + f.toObject().value(QStringLiteral("status")).toString();
+    QCOMPARE(seen, (QStringList{QStringLiteral("audit.csv=already-imported"), QStringLiteral("notes.txt=skipped"),
+                                QStringLiteral("y=2024/empty.csv=skipped"), QStringLiteral("y=2024/m=03/PT1H.json=imported")}));
+    QVERIFY(files[1].toObject().value(QStringLiteral("error")).toString().startsWith(QStringLiteral("not a log export: ")));
+    QCOMPARE(QJsonDocument::fromJson(runCli({QStringLiteral("events"), m_case, QStringLiteral("--json")}).out).array().size(), 4);
+
+    // A folder with nothing in it is the user's mistake, as a missing file is.
+    QVERIFY(QDir(m_dir->path()).mkpath(QStringLiteral("nothing")));
+    const Result none = runCli({QStringLiteral("ingest"), m_case, m_dir->filePath(QStringLiteral("nothing"))});
+    QCOMPARE(none.code, 1);
+    QVERIFY2(none.out.contains("the folder holds no file to import"), none.out.constData());
 }
 
 void TestCli::rejectedRowsNamedWithFileAndLine()

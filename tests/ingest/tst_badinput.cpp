@@ -129,7 +129,7 @@ private slots:
     void utf16IsDecodedThroughAnUnnamedFile();
     void invalidUtf8IsStoredAndPrintedAsValidJson();
     void nulInsideJsonString();
-    void directoryGivenAsFile();
+    void emptyFolder();
     void fileWithoutReadPermission();
     void cli_data();
     void cli();
@@ -610,13 +610,15 @@ void TestBadInput::nulInsideJsonString()
     verifyBaselineIntact();
 }
 
-void TestBadInput::directoryGivenAsFile()
+// A folder is walked for the exports in it (tst_cli); one with nothing in it is reported, as a
+// missing file is.
+void TestBadInput::emptyFolder()
 {
     const QString dir = m_dir->filePath(QStringLiteral("exports"));
     QVERIFY(QDir().mkpath(dir));
     const FileReport f = importOne(dir);
     QCOMPARE(f.status, FileReport::Status::Unreadable);
-    QCOMPARE(QString::fromStdString(f.error), QStringLiteral("is a directory"));
+    QCOMPARE(QString::fromStdString(f.error), QStringLiteral("the folder holds no file to import"));
     QCOMPARE(m_store->sources().size(), std::size_t(1));
     verifyBaselineIntact();
 }
@@ -658,8 +660,8 @@ void TestBadInput::cli_data()
                                       << apiLines({apiRecord("b1", 1), apiRecord("b2", 2).replace(",\"Id\"", ",,\"Id\""),
                                                    apiRecord("b3", 3)})
                                       << 0 << QStringLiteral("rejected %1:2: invalid JSON") << 5;
-    QTest::newRow("directory") << QStringLiteral("a-folder") << QByteArray() << 1
-                               << QStringLiteral("%1\n  unreadable: is a directory") << 3;
+    QTest::newRow("empty folder") << QStringLiteral("a-folder") << QByteArray() << 1
+                                  << QStringLiteral("%1\n  unreadable: the folder holds no file to import") << 3;
 }
 
 void TestBadInput::cli()

@@ -309,6 +309,33 @@ void TestMainWindow::droppedFilesAreImported()
     QVERIFY(waitForEvents(w));
     QCOMPARE(w.eventsPanel()->model()->rowCount(), kEvents + 1);
 
+    // A dropped folder imports the exports in it and its subfolders; what else it holds is
+    // logged as skipped, not as an error.
+    const QString folder = m_dir->filePath(QStringLiteral("handover-%1").arg(m_n));
+    QVERIFY(QDir().mkpath(folder + QStringLiteral("/audit")));
+    QByteArray more = "RecordId,CreationDate,RecordType,Operation,UserId,AuditData,AssociatedAdminUnits,AssociatedAdminUnitsNames\r\n";
+    more += purviewRow("cccccccc-0000-4000-8000-000000000002", "mallory@contoso.com", "Send");
+    write(QStringLiteral("handover-%1/audit/export.csv").arg(m_n), more);
+    write(QStringLiteral("handover-%1/readme.txt").arg(m_n), "what the customer sent\n");
+    QMimeData folderMime;
+    folderMime.setUrls({QUrl::fromLocalFile(folder)});
+    QDragEnterEvent folderEnter(at, Qt::CopyAction, &folderMime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(&w, &folderEnter);
+    QVERIFY(folderEnter.isAccepted());
+    QDropEvent folderDrop(at, Qt::CopyAction, &folderMime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(&w, &folderDrop);
+    QVERIFY(folderDrop.isAccepted());
+    QVERIFY(finished.wait(60000));
+    QVERIFY(waitForEvents(w));
+    QCOMPARE(w.eventsPanel()->model()->rowCount(), kEvents + 2);
+    const auto &entries = w.importLog()->entries();
+    const auto readme = std::find_if(entries.begin(), entries.end(), [](const ImportLogModel::Entry &e) {
+        return e.file == QLatin1String("readme.txt");
+    });
+    QVERIFY(readme != entries.end());
+    QCOMPARE(readme->level, ImportLogModel::Level::Info);
+    QVERIFY2(readme->reason.startsWith(QStringLiteral("skipped, not a log export")), qPrintable(readme->reason));
+
     // Something that is not a local file is refused at the door.
     QMimeData remote;
     remote.setUrls({QUrl(QStringLiteral("https://example.com/x.csv"))});
