@@ -7,7 +7,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 packages=(
   build-essential cmake ninja-build pkg-config git
   qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev libxkbcommon-dev
-  libboost-graph-dev libsimdjson-dev libmaxminddb-dev libsqlite3-dev libzstd-dev libxxhash-dev
+  libboost-graph-dev libsimdjson-dev libmaxminddb-dev libsqlite3-dev libzstd-dev libxxhash-dev libarchive-dev
   libssl-dev iso-codes python3 xvfb xauth fonts-dejavu-core
 )
 missing=()

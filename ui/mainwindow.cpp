@@ -59,7 +59,8 @@ namespace {
 const QString kCaseSuffix = QStringLiteral("mpcase");
 const QString kCaseFilter = QStringLiteral("Mailpivot cases (*.mpcase)");
 const QString kLogFilter = QStringLiteral(
-    "Log exports (*.csv *.json *.jsonl *.txt *.tsv);;All files (*)");
+    "Log exports and archives of them (*.csv *.json *.jsonl *.txt *.tsv *.zip *.7z *.tar *.tgz *.gz *.xz *.bz2 "
+    "*.zst *.rar);;All files (*)");
 
 QTableView *makeTable(QAbstractItemModel *model, QWidget *parent)
 {

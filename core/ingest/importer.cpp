@@ -1,5 +1,6 @@
 #include "ingest/importer.h"
 
+#include "ingest/archivereader.h"
 #include "ingest/dataquality.h"
 #include "ingest/enricher.h"
 #include "ingest/formatreader.h"
@@ -8,6 +9,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 namespace mp {
 
@@ -143,6 +145,8 @@ private:
     std::int64_t m_outOfOrderLine = 0;
 };
 
+void importMapped(CaseStore &store, FileReport &report, const ImportOptions &options, std::size_t index, MappedFile &file);
+
 void importOne(CaseStore &store, FileReport &report, const ImportOptions &options, std::size_t index)
 {
     namespace fs = std::filesystem;
@@ -158,6 +162,20 @@ void importOne(CaseStore &store, FileReport &report, const ImportOptions &option
         report.error = error;
         return;
     }
+    importMapped(store, report, options, index, file);
+}
+
+// Where temporary files go: next to the case, which will hold their text anyway.
+std::string temporaryDir(const CaseStore &store)
+{
+    std::error_code ec;
+    const std::filesystem::path dir = std::filesystem::absolute(std::filesystem::path(store.path()), ec).parent_path();
+    return dir.empty() ? std::string(".") : dir.string();
+}
+
+void importMapped(CaseStore &store, FileReport &report, const ImportOptions &options, std::size_t index, MappedFile &file)
+{
+    std::string error;
     report.source.size = static_cast<std::int64_t>(file.size());
     const std::string_view bytes = file.bytes();
     if (bytes.empty()) {
@@ -185,8 +203,7 @@ void importOne(CaseStore &store, FileReport &report, const ImportOptions &option
         // that memory does not grow with the file; in memory only when that file cannot be
         // written.
         std::string ignored;
-        const fs::path caseDir = fs::absolute(fs::path(store.path()), ec).parent_path();
-        if (decodedFile.openDecoded(file, encoding, caseDir.empty() ? std::string(".") : caseDir.string(), &ignored)) {
+        if (decodedFile.openDecoded(file, encoding, temporaryDir(store), &ignored)) {
             text = decodedFile.bytes();
             mapped = &decodedFile;
         } else {
@@ -271,6 +288,58 @@ void importOne(CaseStore &store, FileReport &report, const ImportOptions &option
         return;
     }
     report.status = FileReport::Status::Imported;
+}
+
+bool isArchive(const std::string &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    char head[512];
+    in.read(head, sizeof head);
+    return looksLikeArchive(std::string_view(head, static_cast<std::size_t>(in.gcount())));
+}
+
+// Each file in an archive is imported as a file found in a folder: a source of its own, named
+// "archive.zip/member", with its own size and SHA-256; what is not an export is skipped.
+void importArchive(CaseStore &store, const ImportFile &archive, const ImportOptions &options, std::size_t index,
+                   std::vector<FileReport> &reports)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const std::string archiveName = fs::path(archive.path).filename().string();
+    const std::string absolute = fs::absolute(fs::path(archive.path), ec).string();
+    const ArchiveResult result = readArchive(archive.path, temporaryDir(store),
+                                             [&](const std::string &name, MappedFile *file, const std::string &why) {
+        FileReport report;
+        report.path = archive.path + "/" + name;
+        report.source.name = archiveName + "/" + name;
+        report.source.path = absolute + "/" + name;
+        if (!file) {
+            report.status = FileReport::Status::Unreadable;
+            report.error = why;
+        } else {
+            importMapped(store, report, options, index, *file);
+            if (report.status == FileReport::Status::Unrecognised) {
+                report.status = FileReport::Status::Skipped;
+                report.error = "not a log export: " + report.error;
+            }
+        }
+        reports.push_back(std::move(report));
+        return !(options.cancel && options.cancel->load());
+    });
+    if (result.status == ArchiveResult::Status::Read && result.members > 0)
+        return;
+    FileReport report;
+    report.path = archive.path;
+    report.source.name = archiveName;
+    report.source.path = absolute;
+    report.status = result.status == ArchiveResult::Status::Unreadable ? FileReport::Status::Unreadable
+                                                                       : FileReport::Status::Unrecognised;
+    report.error = result.status == ArchiveResult::Status::Read ? "the archive holds no file to import" : result.error;
+    if (archive.inFolder && report.status == FileReport::Status::Unrecognised) {
+        report.status = FileReport::Status::Skipped;
+        report.error = "not a log export: " + report.error;
+    }
+    reports.push_back(std::move(report));
 }
 
 } // namespace
@@ -358,6 +427,12 @@ ImportReport importFiles(CaseStore &store, const std::vector<ImportFile> &files,
 {
     ImportReport report;
     for (std::size_t i = 0; i < files.size(); ++i) {
+        if (files[i].unreadable.empty() && isArchive(files[i].path)) {
+            importArchive(store, files[i], options, i, report.files);
+            if (options.cancel && options.cancel->load())
+                break;
+            continue;
+        }
         FileReport file;
         file.path = files[i].path;
         if (!files[i].unreadable.empty()) {

@@ -37,10 +37,10 @@ bool MappedFile::open(const std::string &path, std::string *error)
         ::close(fd);
         return false;
     }
-    return map(fd, error);
+    return adopt(fd, error);
 }
 
-bool MappedFile::map(int fd, std::string *error)
+bool MappedFile::adopt(int fd, std::string *error)
 {
     struct stat st;
     if (fstat(fd, &st) != 0) {
@@ -68,51 +68,55 @@ bool MappedFile::map(int fd, std::string *error)
     return true;
 }
 
-bool MappedFile::openDecoded(MappedFile &source, TextEncoding encoding, const std::string &directory, std::string *error)
+int createUnnamedFile(const std::string &directory, std::string *error)
 {
-    // An unnamed file disappears with its last reference (the mapping), even after a crash.
     int fd = ::open(directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
     if (fd < 0) {
-        // Not every file system has O_TMPFILE: a named file, unlinked at once.
-        std::string name = directory + "/.mailpivot-decode-XXXXXX";
+        std::string name = directory + "/.mailpivot-temp-XXXXXX";
         fd = mkostemp(name.data(), O_CLOEXEC);
         if (fd >= 0)
             ::unlink(name.c_str());
     }
-    if (fd < 0) {
-        if (error)
-            *error = "cannot create a temporary file in " + directory + ": " + std::strerror(errno);
-        return false;
+    if (fd < 0 && error)
+        *error = "cannot create a temporary file in " + directory + ": " + std::strerror(errno);
+    return fd;
+}
+
+bool writeAll(int fd, std::string_view data)
+{
+    while (!data.empty()) {
+        const ssize_t n = ::write(fd, data.data(), data.size());
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0)
+                errno = ENOSPC; // a write that takes nothing: the disk is full
+            return false;
+        }
+        data.remove_prefix(static_cast<std::size_t>(n));
     }
+    return true;
+}
+
+bool MappedFile::openDecoded(MappedFile &source, TextEncoding encoding, const std::string &directory, std::string *error)
+{
+    const int fd = createUnnamedFile(directory, error);
+    if (fd < 0)
+        return false;
     const std::string_view bytes = source.bytes();
     Utf16Decoder decoder(encoding == TextEncoding::Utf16BE);
     std::string out;
     constexpr std::size_t kChunk = 4 << 20;
-    const auto flush = [&] {
-        std::size_t written = 0;
-        while (written < out.size()) {
-            const ssize_t n = ::write(fd, out.data() + written, out.size() - written);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0) {
-                if (n == 0)
-                    errno = ENOSPC; // a write that takes nothing: the disk is full
-                return false;
-            }
-            written += static_cast<std::size_t>(n);
-        }
-        out.clear();
-        return true;
-    };
     bool ok = true;
     for (std::size_t pos = 0; ok && pos < bytes.size(); pos += kChunk) {
         decoder.feed(bytes.substr(pos, kChunk), out);
-        ok = flush();
+        ok = writeAll(fd, out);
+        out.clear();
         source.release(pos + kChunk);
     }
     if (ok) {
         decoder.finish(out);
-        ok = flush();
+        ok = writeAll(fd, out);
     }
     if (!ok) {
         if (error)
@@ -120,7 +124,7 @@ bool MappedFile::openDecoded(MappedFile &source, TextEncoding encoding, const st
         ::close(fd);
         return false;
     }
-    return map(fd, error);
+    return adopt(fd, error);
 }
 
 void MappedFile::release(std::uint64_t upTo)

@@ -24,6 +24,8 @@ public:
     // file instead of being held in memory whole. The source's pages are released as they are
     // decoded. False with *error when the temporary file cannot be written (a full disk).
     bool openDecoded(MappedFile &source, TextEncoding encoding, const std::string &directory, std::string *error);
+    // Maps an open file and takes it over: fd is closed whatever happens.
+    bool adopt(int fd, std::string *error);
     std::string_view bytes() const { return {m_data, m_size}; }
     std::uint64_t size() const { return m_size; }
     // Drops resident pages below offset (they are read again from the file if touched). Calls
@@ -31,13 +33,18 @@ public:
     void release(std::uint64_t upTo);
 
 private:
-    bool map(int fd, std::string *error); // takes fd: closes it whatever happens
-
     const char *m_data = nullptr;
     std::size_t m_size = 0;
     std::size_t m_released = 0;
 };
 
 std::string sha256Hex(const MappedFile &file);
+
+// An unnamed temporary file in directory, open for reading and writing (O_TMPFILE, or a named
+// file unlinked at once where the file system has none): it disappears with its last descriptor
+// or mapping, even after a crash. -1 with *error when it cannot be made.
+int createUnnamedFile(const std::string &directory, std::string *error);
+// Writes all of data to fd; false (errno set, ENOSPC for a write that takes nothing) if not.
+bool writeAll(int fd, std::string_view data);
 
 } // namespace mp

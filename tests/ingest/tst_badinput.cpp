@@ -8,6 +8,7 @@
 #include "ingest/mappedfile.h"
 #include "util/textdecode.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -17,6 +18,9 @@
 #include <QStringEncoder>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <archive.h>
+#include <archive_entry.h>
 
 #include <cstring>
 #include <functional>
@@ -127,6 +131,7 @@ private slots:
     void hugeCsvCell();
     void hugeGraphPageIsRecognisedFromItsHead();
     void utf16IsDecodedThroughAnUnnamedFile();
+    void archives();
     void invalidUtf8IsStoredAndPrintedAsValidJson();
     void nulInsideJsonString();
     void emptyFolder();
@@ -260,9 +265,11 @@ void TestBadInput::badFiles_data()
     QTest::newRow("PNG header") << QByteArray("\x89PNG\r\n\x1A\n\0\0\0\rIHDR\0\0\x01\0", 20) + QByteArray(200, 'x')
                                 << outcome("unrecognised", 0, 0, 0) << QStringLiteral("binary data, not a text export")
                                 << QString() << any << QString();
-    QTest::newRow("zip header (an .xlsx)") << QByteArray("PK\x03\x04\x14\0\x06\0", 8) + QByteArray(200, 'x')
-                                           << outcome("unrecognised", 0, 0, 0)
-                                           << QStringLiteral("binary data, not a text export") << QString() << any << QString();
+    // A zip is opened as an archive (see archives()); one that is garbage past its header is
+    // reported as such.
+    QTest::newRow("zip header, then garbage") << QByteArray("PK\x03\x04\x14\0\x06\0", 8) + QByteArray(200, 'x')
+                                              << outcome("unreadable", 0, 0, 0)
+                                              << QStringLiteral("cannot read the archive: ") << QString() << any << QString();
 
     QTest::newRow("100k nested arrays") << QByteArray(100000, '[') + QByteArray(100000, ']')
                                         << outcome("unrecognised", 0, 0, 0)
@@ -560,6 +567,103 @@ void TestBadInput::utf16IsDecodedThroughAnUnnamedFile()
     QVERIFY2(error.find("missing") != std::string::npos, error.c_str());
 }
 
+// An archive written with libarchive: "zip", "tar.gz", or "gz" (one compressed file, the first
+// member's content).
+QByteArray archiveOf(const char *kind, const QList<std::pair<QByteArray, QByteArray>> &members)
+{
+    archive *a = archive_write_new();
+    const QByteArray k(kind);
+    if (k == "zip") {
+        archive_write_set_format_zip(a);
+    } else {
+        archive_write_add_filter_gzip(a);
+        if (k == "gz")
+            archive_write_set_format_raw(a);
+        else
+            archive_write_set_format_pax_restricted(a);
+    }
+    QByteArray out(1 << 20, '\0');
+    std::size_t used = 0;
+    archive_write_open_memory(a, out.data(), static_cast<std::size_t>(out.size()), &used);
+    for (const auto &[name, content] : members) {
+        archive_entry *e = archive_entry_new();
+        archive_entry_set_pathname(e, name.constData());
+        archive_entry_set_filetype(e, AE_IFREG);
+        archive_entry_set_perm(e, 0644);
+        archive_entry_set_size(e, content.size());
+        archive_write_header(a, e);
+        archive_write_data(a, content.constData(), static_cast<std::size_t>(content.size()));
+        archive_entry_free(e);
+    }
+    archive_write_close(a);
+    archive_write_free(a);
+    out.truncate(static_cast<qsizetype>(used));
+    return out;
+}
+
+// A customer's hand-over comes zipped: each file in an archive (zip, tar.gz, a single .gz) is a
+// source of its own, named archive/member, with the member's own size and SHA-256, so that the
+// same export imported loose and zipped is one source; what is not an export is skipped; a
+// damaged archive or an Office workbook is reported, never crashes, and leaves the case intact.
+void TestBadInput::archives()
+{
+    const QByteArray csv = purviewCsv(2);
+    const QByteArray api = apiLines({apiRecord("k1", 1), apiRecord("k2", 2)});
+    const QString zip = write(QStringLiteral("handover.zip"),
+                              archiveOf("zip", {{"exports/audit.csv", csv},
+                                                {"exports/api/PT1H.json", api},
+                                                {"exports/notes.txt", "what the customer sent\n"},
+                                                {"__MACOSX/exports/._audit.csv", "fork"},
+                                                {".hidden.csv", csv}}));
+    ImportReport r = importFiles(*m_store, {zip.toStdString()}, ImportOptions{});
+    QStringList seen;
+    for (const FileReport &f : r.files)
+        seen << QString::fromStdString(f.source.name) + QLatin1Char('=') + QString::fromLatin1(statusName(f.status));
+    QCOMPARE(seen, (QStringList{QStringLiteral("handover.zip/exports/audit.csv=imported"),
+                                QStringLiteral("handover.zip/exports/api/PT1H.json=imported"),
+                                QStringLiteral("handover.zip/exports/notes.txt=skipped")}));
+    QVERIFY(r.allRead());
+    QCOMPARE(r.files[0].source.size, csv.size());
+    QCOMPARE(QByteArray::fromStdString(r.files[0].source.sha256),
+             QCryptographicHash::hash(csv, QCryptographicHash::Sha256).toHex());
+    QCOMPARE(QString::fromStdString(r.files[0].path), zip + QStringLiteral("/exports/audit.csv"));
+    QCOMPARE(m_store->eventCount(), 3 + 2 + 2);
+    // Its original text is kept and shown like any file's.
+    const auto audit = eventsOf(r.files[0].source.id);
+    QCOMPARE(audit.size(), std::size_t(2));
+    QVERIFY(m_store->rawRecord(audit[0].id)->find("\"Id\"\":\"\"p0\"\"") != std::string::npos);
+
+    // The same export loose, or in another archive: the same bytes, already imported.
+    const FileReport loose = importOne(write(QStringLiteral("audit.csv"), csv));
+    QCOMPARE(loose.status, FileReport::Status::AlreadyImported);
+    const QString tgz = write(QStringLiteral("again.tar.gz"), archiveOf("tar.gz", {{"audit.csv", csv}}));
+    QCOMPARE(importOne(tgz).status, FileReport::Status::AlreadyImported);
+
+    // A single compressed file is named after itself.
+    const FileReport gz = importOne(write(QStringLiteral("more.jsonl.gz"),
+                                         archiveOf("gz", {{"data", apiLines({apiRecord("g1", 3)})}})));
+    QVERIFY2(gz.status == FileReport::Status::Imported, gz.error.c_str());
+    QCOMPARE(QString::fromStdString(gz.source.name), QStringLiteral("more.jsonl.gz/more.jsonl"));
+    QCOMPARE(gz.source.imported, 1);
+
+    // An Excel workbook is a zip too: the user is told what to do, not shown its XML parts.
+    const FileReport book = importOne(write(QStringLiteral("signins.xlsx"),
+                                            archiveOf("zip", {{"[Content_Types].xml", "<Types/>"}, {"xl/workbook.xml", "<workbook/>"}})));
+    QCOMPARE(book.status, FileReport::Status::Unrecognised);
+    QVERIFY2(book.error.find("save the sheet as CSV") != std::string::npos, book.error.c_str());
+
+    // Cut short in the middle of its first member: that member is reported, then the archive.
+    const QByteArray whole = archiveOf("zip", {{"big.csv", purviewCsv(3000)}});
+    const QString cut = write(QStringLiteral("cut.zip"), whole.left(whole.size() / 2));
+    r = importFiles(*m_store, {cut.toStdString()}, ImportOptions{});
+    QVERIFY(!r.allRead());
+    QVERIFY(!r.files.empty());
+    for (const FileReport &f : r.files)
+        QCOMPARE(f.status, FileReport::Status::Unreadable);
+    QCOMPARE(m_store->eventCount(), 3 + 2 + 2 + 1);
+    verifyBaselineIntact();
+}
+
 void TestBadInput::invalidUtf8IsStoredAndPrintedAsValidJson()
 {
     // A cell with Latin-1 bytes (an export re-saved by a tool that ignored the encoding): the
@@ -650,7 +754,7 @@ void TestBadInput::cli_data()
     QTest::newRow("empty file") << QStringLiteral("empty.csv") << QByteArray() << 1
                                 << QStringLiteral("%1\n  unrecognised: the file is empty") << 3;
     QTest::newRow("zip") << QStringLiteral("export.xlsx") << QByteArray("PK\x03\x04\x14\0\x06\0", 8) + QByteArray(100, 'x')
-                         << 1 << QStringLiteral("%1\n  unrecognised: binary data, not a text export") << 3;
+                         << 1 << QStringLiteral("%1\n  unreadable: cannot read the archive: ") << 3;
     const QByteArray cut = purviewRow("t3", 3);
     QTest::newRow("truncated CSV") << QStringLiteral("cut.csv") << purviewCsv(2) + cut.left(cut.indexOf("Operation")) << 0
                                    << QStringLiteral("rejected %1:4: a quoted cell is not closed before the end of "
