@@ -290,6 +290,16 @@ void importMapped(CaseStore &store, FileReport &report, const ImportOptions &opt
     report.status = FileReport::Status::Imported;
 }
 
+// A file the user did not name (found in a folder or an archive) that is not a log export is not
+// the user's mistake: notes, screenshots, the simulator's ground truth are left out, not failed.
+void skipIfNotAnExport(FileReport &report)
+{
+    if (report.status == FileReport::Status::Unrecognised) {
+        report.status = FileReport::Status::Skipped;
+        report.error = "not a log export: " + report.error;
+    }
+}
+
 bool isArchive(const std::string &path)
 {
     std::ifstream in(path, std::ios::binary);
@@ -318,10 +328,7 @@ void importArchive(CaseStore &store, const ImportFile &archive, const ImportOpti
             report.error = why;
         } else {
             importMapped(store, report, options, index, *file);
-            if (report.status == FileReport::Status::Unrecognised) {
-                report.status = FileReport::Status::Skipped;
-                report.error = "not a log export: " + report.error;
-            }
+            skipIfNotAnExport(report);
         }
         reports.push_back(std::move(report));
         return !(options.cancel && options.cancel->load());
@@ -335,10 +342,8 @@ void importArchive(CaseStore &store, const ImportFile &archive, const ImportOpti
     report.status = result.status == ArchiveResult::Status::Unreadable ? FileReport::Status::Unreadable
                                                                        : FileReport::Status::Unrecognised;
     report.error = result.status == ArchiveResult::Status::Read ? "the archive holds no file to import" : result.error;
-    if (archive.inFolder && report.status == FileReport::Status::Unrecognised) {
-        report.status = FileReport::Status::Skipped;
-        report.error = "not a log export: " + report.error;
-    }
+    if (archive.inFolder)
+        skipIfNotAnExport(report);
     reports.push_back(std::move(report));
 }
 
@@ -407,10 +412,13 @@ std::vector<ImportFile> collectImportFiles(const std::vector<std::string> &paths
                 if (entry.filename().string().starts_with('.'))
                     continue;
                 std::error_code ignored; // an entry that vanished or a dangling link is no file
-                if (it->is_directory(ignored))
-                    folders.push_back(entry);
-                else if (it->is_regular_file(ignored) && !isOwn(entry))
+                if (it->is_directory(ignored)) {
+                    // A linked folder is not entered: a link to a parent would never end.
+                    if (!it->is_symlink(ignored))
+                        folders.push_back(entry);
+                } else if (it->is_regular_file(ignored) && !isOwn(entry)) {
                     found.push_back({entry.string(), true, {}});
+                }
             }
             if (listing)
                 found.push_back({folder.string(), true, "cannot list the folder: " + listing.message()});
@@ -440,12 +448,8 @@ ImportReport importFiles(CaseStore &store, const std::vector<ImportFile> &files,
             file.error = files[i].unreadable;
         } else {
             importOne(store, file, options, i);
-            // Whatever else a folder holds (notes, screenshots, the simulator's ground truth) is
-            // not the user's mistake.
-            if (files[i].inFolder && file.status == FileReport::Status::Unrecognised) {
-                file.status = FileReport::Status::Skipped;
-                file.error = "not a log export: " + file.error;
-            }
+            if (files[i].inFolder)
+                skipIfNotAnExport(file);
         }
         report.files.push_back(std::move(file));
         if (options.cancel && options.cancel->load())

@@ -193,7 +193,8 @@ void TestCli::unreadableFileDoesNotStopOthers()
 
 // A folder is walked through its subfolders (an Azure Monitor storage export is a tree of
 // PT1H.json files): its exports import in path order; what is not an export (notes, an empty
-// file) is skipped without failing the run; hidden files and the case's own files are left out.
+// file) is skipped without failing the run; hidden files, the case's own files and linked
+// folders are left out.
 void TestCli::ingestWalksAFolder()
 {
     QVERIFY(QDir(m_dir->path()).mkpath(QStringLiteral("y=2024/m=03/.cache")));
@@ -205,6 +206,8 @@ void TestCli::ingestWalksAFolder()
     write(QStringLiteral("y=2024/m=03/PT1H.json"), api);
     write(QStringLiteral("y=2024/m=03/.cache/PT1H.json"), QString(api).replace(QStringLiteral("\"m1\""), QStringLiteral("\"m2\"")));
     QCOMPARE(runCli({QStringLiteral("ingest"), m_case, m_purview}).code, 0); // the case now lives in the folder
+    // A link back to the top is not followed (the walk would never end).
+    QVERIFY(QFile::link(m_dir->path(), m_dir->filePath(QStringLiteral("y=2024/up"))));
 
     const Result r = runCli({QStringLiteral("ingest"), m_case, m_dir->path(), QStringLiteral("--json")});
     QCOMPARE(r.code, 0);
