@@ -29,7 +29,7 @@ bool hiddenMember(std::string_view name)
     while (start < name.size()) {
         const std::size_t end = std::min(name.find('/', start), name.size());
         const std::string_view part = name.substr(start, end - start);
-        if (part.starts_with('.') || part == "__MACOSX")
+        if ((part.starts_with('.') && part != "." && part != "..") || part == "__MACOSX")
             return true;
         start = end + 1;
     }
@@ -99,6 +99,8 @@ ArchiveResult readArchive(const std::string &path, const std::string &tempDir,
             if (!p)
                 p = archive_entry_pathname(entry);
             name = p ? p : "";
+            while (name.starts_with("./")) // tar -C folder . writes ./audit.csv
+                name.erase(0, 2);
         }
         if (result.members == 0 && name == "[Content_Types].xml") {
             result.status = ArchiveResult::Status::OfficeDocument;
