@@ -418,8 +418,8 @@ QVariant EventTableModel::data(const QModelIndex &index, int role) const
     case SortRole:
         return sortValue(*r, column);
     case Qt::ToolTipRole: {
-        const QString tip = toolTip(*r, column);
-        return tip.isEmpty() ? QVariant() : QVariant(tip);
+        const QString tip = toolTip(*r, column); // log text: shown as text, never as markup
+        return tip.isEmpty() ? QVariant() : QVariant(plainToolTip(tip));
     }
     case Qt::ForegroundRole:
         if (column == EventColumn::Result && eventOutcome(r->resultCode, r->resultStatus) == EventOutcome::Failure)

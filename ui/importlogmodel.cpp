@@ -208,11 +208,11 @@ QVariant ImportLogModel::data(const QModelIndex &index, int role) const
             break;
         }
         return {};
-    case Qt::ToolTipRole:
+    case Qt::ToolTipRole: // reasons quote the file; names come from archives: text, never markup
         if (column == Reason)
-            return e.reason;
+            return plainToolTip(e.reason);
         if (column == File && !e.path.isEmpty())
-            return e.path;
+            return plainToolTip(e.path);
         return {};
     case Qt::DecorationRole:
         if (column != Severity || !qobject_cast<QApplication *>(QCoreApplication::instance()))

@@ -126,7 +126,7 @@ void RecordView::showRecord(CaseStore &store, std::int64_t eventId)
                subtitle);
     m_source->setText(QStringLiteral("%1:%2").arg(source ? qstr(source->name) : QStringLiteral("?"),
                                                   QString::number(event->event.line)));
-    m_source->setToolTip(source ? qstr(source->path) : QString());
+    m_source->setToolTip(source ? plainToolTip(qstr(source->path)) : QString());
     m_sha256->setText(source ? qstr(source->sha256) : QStringLiteral("?"));
     m_sha256->setCursorPosition(0);
     m_provenance->show();

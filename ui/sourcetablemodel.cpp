@@ -123,14 +123,14 @@ QVariant SourceTableModel::data(const QModelIndex &index, int role) const
         case Sha256:
             return QStringLiteral("SHA-256 of the file as read: %1").arg(qstr(s.sha256));
         case Encoding:
-            return s.dateOrderNote.empty() ? QVariant() : QVariant(qstr(s.dateOrderNote));
+            return s.dateOrderNote.empty() ? QVariant() : QVariant(plainToolTip(qstr(s.dateOrderNote)));
         case ImportedAt:
         case FirstEvent:
         case LastEvent:
             return formatTimeIso(column == ImportedAt ? s.importedAtMs : column == FirstEvent ? s.firstTimeMs : s.lastTimeMs);
         case File:
         case Path:
-            return qstr(s.path);
+            return plainToolTip(qstr(s.path)); // archive member names are the archive's: text only
         default:
             return {};
         }

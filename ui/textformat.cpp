@@ -4,6 +4,7 @@
 #include "util/timeparse.h"
 
 #include <QLocale>
+#include <QTextDocument>
 
 namespace mp::ui {
 
@@ -30,6 +31,11 @@ QString formatTimeIso(std::int64_t ms)
     char buffer[kIsoBufferSize];
     const std::size_t n = formatIso(ms, buffer);
     return QString::fromLatin1(buffer, static_cast<qsizetype>(n));
+}
+
+QString plainToolTip(const QString &text)
+{
+    return text.isEmpty() ? QString() : Qt::convertFromPlainText(text, Qt::WhiteSpaceNormal);
 }
 
 QString formatCount(std::int64_t n)

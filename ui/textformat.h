@@ -22,6 +22,11 @@ QString formatTimeIso(std::int64_t ms);
 QString formatCount(std::int64_t n);
 // "12.3 MB"
 QString formatBytes(std::int64_t bytes);
+// A tool tip that shows text as it is. Qt takes a tool tip for rich text when it looks like
+// markup, so a user agent or a file name from a log such as "<img src=...>" would be rendered:
+// this escapes it and marks it as rich text, so that it is shown literally (line breaks kept).
+// Empty text gives an empty tip (none shown).
+QString plainToolTip(const QString &text);
 // Reads what an analyst types or pastes as a time: ISO 8601 (UTC unless a zone is given), the
 // log formats parseTimestamp() knows, or a bare date (its midnight, UTC). Returns false when the
 // text is not a time.

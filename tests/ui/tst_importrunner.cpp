@@ -2,12 +2,14 @@
 // large file is read), report progress with the records read, deliver the report on the GUI
 // thread, and Cancel leaves the case exactly as it was.
 #include "store/casestore.h"
+#include "ui/importlogmodel.h"
 #include "ui/importrunner.h"
 
 #include <QElapsedTimer>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QTextDocument>
 #include <QTest>
 #include <QThread>
 #include <QTimer>
@@ -80,6 +82,7 @@ private slots:
     void cancelLeavesCaseUnchanged();
     void destroyingRunnerMidImportRollsBack();
     void secondStartWhileRunningIsRefused();
+    void importLogTipsShowMarkupAsText();
 
 private:
     QString write(const QString &name, const QByteArray &bytes);
@@ -234,6 +237,35 @@ void TestImportRunner::secondStartWhileRunningIsRefused()
     QVERIFY(runner.start(m_case, {small}));
     QVERIFY(finished.wait(60000));
     QCOMPARE(caseState(m_case).events, 50);
+}
+
+// File names come from archives and reasons quote a file's own columns: attacker-controlled.
+// Qt renders a tool tip that looks like markup as rich text; the Import log's tips show it as
+// the text it is.
+void TestImportRunner::importLogTipsShowMarkupAsText()
+{
+    ImportReport report;
+    FileReport f;
+    f.path = "/cases/handover.zip/<img src=x>.csv";
+    f.status = FileReport::Status::Skipped;
+    f.error = "not a log export: unrecognised CSV columns (<b>bold</b>, a & b)";
+    report.files.push_back(f);
+    ImportLogModel model;
+    model.addImportOutcome(report);
+    int row = -1;
+    for (int r = 0; r < model.rowCount(); ++r) {
+        if (model.index(r, ImportLogModel::File).data().toString() == QLatin1String("<img src=x>.csv"))
+            row = r;
+    }
+    QVERIFY(row >= 0);
+    const auto shown = [&](int column) {
+        QTextDocument rendered;
+        rendered.setHtml(model.index(row, column).data(Qt::ToolTipRole).toString());
+        return rendered.toPlainText();
+    };
+    QCOMPARE(shown(ImportLogModel::File), QStringLiteral("/cases/handover.zip/<img src=x>.csv"));
+    QCOMPARE(shown(ImportLogModel::Reason),
+             QStringLiteral("skipped, not a log export: unrecognised CSV columns (<b>bold</b>, a & b)"));
 }
 
 QTEST_MAIN(TestImportRunner)
