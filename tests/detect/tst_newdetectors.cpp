@@ -102,6 +102,13 @@ void spray(Case &c, const char *start, int users, std::int64_t code = 50126, con
         c.raw({.user = user(i), .timeMs = ms(start) + i * kMin, .ip = ip, .result = code, .clientApp = client});
 }
 
+// Successful sign-ins of users [from, to) from one IP, one a minute, the first at start.
+void signIns(Case &c, int from, int to, const char *start, const std::string &ip)
+{
+    for (int i = from; i < to; ++i)
+        c.raw({.user = user(i), .timeMs = ms(start) + (i - from) * kMin, .ip = ip});
+}
+
 QJsonObject details(const Finding &f)
 {
     return QJsonDocument::fromJson(QByteArray::fromStdString(f.details)).object();
@@ -414,8 +421,7 @@ void TestNewDetectors::sprayFromASharedAddressIsOneFinding()
     Case c;
     const std::string office = "198.51.100.20";
     spray(c, "2024-03-01T10:00:00Z", 150, 50126, "Browser", office);
-    for (int i = 0; i < 40; ++i)
-        c.raw({.user = user(i), .timeMs = ms("2024-03-01T12:40:00Z") + i * kMin, .ip = office});
+    signIns(c, 0, 40, "2024-03-01T12:40:00Z", office);
     const DetectionResult r = c.run();
     const auto sprays = findingsOf(r, "PasswordSpray");
     QCOMPARE(sprays.size(), std::size_t(1));
@@ -435,8 +441,7 @@ void TestNewDetectors::sprayFromASharedAddressIsOneFinding()
     // Ten accounts falling to one address is still ten takeovers.
     Case few;
     spray(few, "2024-03-01T10:00:00Z", 150, 50126, "Browser", office);
-    for (int i = 0; i < 10; ++i)
-        few.raw({.user = user(i), .timeMs = ms("2024-03-01T12:40:00Z") + i * kMin, .ip = office});
+    signIns(few, 0, 10, "2024-03-01T12:40:00Z", office);
     const DetectionResult fewResult = few.run();
     const auto takeovers = findingsOf(fewResult, "PasswordSpray");
     QCOMPARE(takeovers.size(), std::size_t(10));
@@ -451,8 +456,7 @@ void TestNewDetectors::probeFromASharedAddressIsOneFinding()
     Case c;
     const std::string office = "198.51.100.20";
     c.raw({.user = "leaver@contoso.com", .timeMs = ms("2024-03-01T08:00:00Z"), .ip = office, .result = 50057});
-    for (int i = 0; i < 30; ++i)
-        c.raw({.user = user(i), .timeMs = ms("2024-03-01T09:00:00Z") + i * kMin, .ip = office});
+    signIns(c, 0, 30, "2024-03-01T09:00:00Z", office);
     const DetectionResult r = c.run();
     const auto probes = findingsOf(r, "PasswordSpray");
     QCOMPARE(probes.size(), std::size_t(1));
@@ -586,11 +590,9 @@ void TestNewDetectors::sprayWithHistoryTellsTheOfficeFromAnAttacker()
     // The office: 140 of the 150 users signed in from it two days before; after a morning of
     // mistyped passwords, users 100 up to `last` (excluded) sign in: from 140 on, newcomers.
     const auto officeMorning = [&](Case &c, int last) {
-        for (int i = 0; i < 140; ++i)
-            c.raw({.user = user(i), .timeMs = ms("2024-02-28T08:00:00Z") + i * kMin, .ip = office});
+        signIns(c, 0, 140, "2024-02-28T08:00:00Z", office);
         spray(c, "2024-03-01T10:00:00Z", 150, 50126, "Browser", office);
-        for (int i = 100; i < last; ++i)
-            c.raw({.user = user(i), .timeMs = ms("2024-03-01T12:40:00Z") + (i - 100) * kMin, .ip = office});
+        signIns(c, 100, last, "2024-03-01T12:40:00Z", office);
     };
     Case c;
     officeMorning(c, 142);
@@ -627,8 +629,7 @@ void TestNewDetectors::sprayWithHistoryTellsTheOfficeFromAnAttacker()
         attacked.raw({.user = user(i), .timeMs = ms("2024-02-28T08:00:00Z") + i * kMin,
                       .ip = "203.0.113." + std::to_string(i % 250 + 1)});
     spray(attacked, "2024-03-01T10:00:00Z", 150, 50126, "Browser", kAttacker);
-    for (int i = 0; i < 15; ++i)
-        attacked.raw({.user = user(i), .timeMs = ms("2024-03-01T12:40:00Z") + i * kMin, .ip = kAttacker});
+    signIns(attacked, 0, 15, "2024-03-01T12:40:00Z", kAttacker);
     const DetectionResult ar = attacked.run();
     const auto takeovers = findingsOf(ar, "PasswordSpray");
     QCOMPARE(takeovers.size(), std::size_t(15));
@@ -644,11 +645,9 @@ void TestNewDetectors::probeWithHistoryTellsTheOfficeFromAnAttacker()
     // `users` colleagues signed in at the office three weeks before a leaver's phone tried its
     // disabled account from `probeIp`; then they sign in from `probeIp` on `day`.
     const auto leaverProbe = [&](Case &c, int users, const std::string &probeIp, const char *day) {
-        for (int i = 0; i < users; ++i)
-            c.raw({.user = user(i), .timeMs = ms("2024-02-28T09:00:00Z") + i * kMin, .ip = office});
+        signIns(c, 0, users, "2024-02-28T09:00:00Z", office);
         c.raw({.user = "leaver@contoso.com", .timeMs = ms("2024-03-20T08:00:00Z"), .ip = probeIp, .result = 50057});
-        for (int i = 0; i < users; ++i)
-            c.raw({.user = user(i), .timeMs = ms(day) + i * kMin, .ip = probeIp});
+        signIns(c, 0, users, day, probeIp);
     };
     // At the office, where the 30 sign in again: nothing to report.
     Case c;
@@ -672,8 +671,7 @@ void TestNewDetectors::bruteForceWithHistoryTellsTheOfficeFromAnAttacker()
     // 12 accounts that signed in behind the carrier NAT the day before are brute-forced from `ip`,
     // one every 13 minutes (no spray); the first `fall` of them then sign in from it.
     const auto brute = [&](Case &c, const std::string &ip, int fall) {
-        for (int u = 0; u < 12; ++u)
-            c.raw({.user = user(u), .timeMs = ms("2024-02-28T08:00:00Z") + u * kMin, .ip = nat});
+        signIns(c, 0, 12, "2024-02-28T08:00:00Z", nat);
         for (int u = 0; u < 12; ++u) {
             const std::int64_t t0 = ms("2024-03-01T06:00:00Z") + u * 13 * kMin;
             for (int k = 0; k < 25; ++k)

@@ -23,6 +23,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextDocument>
 
 #include <limits>
 #include <memory>
@@ -204,6 +205,12 @@ void TestEventTableModel::rowsMatchTheCase()
             QVERIFY(cell(EventColumn::Details).toString().contains(QString::fromStdString(e.ruleName)));
         if (e.asn)
             QCOMPARE(cell(EventColumn::AsOrg).toString(), QStringLiteral("AS%1 %2").arg(e.asn).arg(QString::fromStdString(e.asOrg)));
+        // The user agent is log text: its tip is marked as rich text and escaped, so that Qt
+        // shows it literally, line break included, whatever markup it holds.
+        QTextDocument tip;
+        tip.setHtml(cell(EventColumn::ClientApp, Qt::ToolTipRole).toString());
+        QCOMPARE(tip.toPlainText().replace(QChar::LineSeparator, QLatin1Char('\n')),
+                 QStringLiteral("%1\nUser agent: %2").arg(QString::fromStdString(e.clientApp), QString::fromStdString(e.userAgent)));
     }
     // Rows come in time order, as the CLI lists them.
     QCOMPARE(modelIds(model), cliIds(m_big, {}));
