@@ -866,7 +866,7 @@ bool MainWindow::isIdle() const
 {
     return !m_importer->isRunning() && !m_events->model()->isBusy() && !m_geoLoad.isRunning() && m_graph->isIdle()
            && !m_detection->isRunning() && !m_findings->isLoading() && !m_details->isLoading()
-           && !m_userPage->isLoading() && (!hasCase() || m_eventsShown);
+           && !m_userPage->isLoading() && !m_timeline->isBusy() && !m_map->isBusy() && (!hasCase() || m_eventsShown);
 }
 
 // --- settings and window events -------------------------------------------------------------

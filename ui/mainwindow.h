@@ -95,7 +95,8 @@ public:
     void restoreSettings();
     QStringList recentCases() const;
 
-    // Nothing pending: events shown, no import running (for screenshots and tests).
+    // Nothing pending: events shown, no import, query, detection or panel load running (for
+    // screenshots and tests).
     bool isIdle() const;
 
     EventsPanel *eventsPanel() const { return m_events; }
